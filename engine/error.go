@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Code is one word of chatplay's error vocabulary. Every surface maps a Code to
+// its own way of showing it (an HTTP status, a localized chat reply) in one place.
+type Code string
+
+// The error vocabulary. Codes are stable: they are stored on failed messages and
+// sent to clients.
+const (
+	CodeInvalid            Code = "invalid"              // the input breaks a rule; Field names which input
+	CodeUnauthenticated    Code = "unauthenticated"      // no valid credentials
+	CodeNotFound           Code = "not_found"            // absent, or not yours (never "forbidden")
+	CodeConflict           Code = "conflict"             // clashes with existing state (email taken, …)
+	CodeRateLimited        Code = "rate_limited"         // a per-user limit; RetryAfter says when to try again
+	CodeModelUnavailable   Code = "model_unavailable"    // the model server failed or was unreachable after retries
+	CodeModelRejected      Code = "model_rejected"       // the model server refused the request (bad request, context too long, quota)
+	CodeModelNotConfigured Code = "model_not_configured" // no model API key or server is configured
+	CodeUnavailable        Code = "unavailable"          // the service is shutting down or not ready
+	CodeInternal           Code = "internal"             // a bug or an unexpected failure; details only in the log
+)
+
+// Error is the one error type that crosses the engine's boundary. Message is safe
+// to show to the user; Err holds internal detail for the log only.
+type Error struct {
+	Code       Code
+	Message    string
+	Field      string        // with CodeInvalid: the input at fault
+	RetryAfter time.Duration // with CodeRateLimited (and retried model errors): when to try again
+	Err        error         // the internal cause, never shown
+}
+
+// Error returns the code, the safe message and the internal cause, for logs.
+func (e *Error) Error() string {
+	s := string(e.Code) + ": " + e.Message
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the internal cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with code and a safe, formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns a CodeInvalid error naming field.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Internal wraps an unexpected error; its detail goes only to the log.
+func Internal(err error) *Error {
+	return &Error{Code: CodeInternal, Message: "Something went wrong on our side.", Err: err}
+}
+
+// ErrorCode returns the Code of err: CodeInternal for an error that is not an
+// *Error, "" for nil.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// AsError returns err as an *Error, wrapping anything else as internal. It is
+// the one place where an unknown error becomes a public one.
+func AsError(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return Internal(err)
+}
+
+// ErrNotFound is returned by stores for a row that does not exist or is not the caller's.
+var ErrNotFound = &Error{Code: CodeNotFound, Message: "Not found."}

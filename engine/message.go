@@ -1,0 +1,83 @@
+package engine
+
+import "time"
+
+// Role says who wrote a message.
+type Role string
+
+// The message roles.
+const (
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+)
+
+// Status is where a message is in its life.
+type Status string
+
+// The message statuses. A user's message is complete once stored; a reply is
+// pending while it streams, then complete or failed.
+const (
+	StatusPending  Status = "pending"
+	StatusComplete Status = "complete"
+	StatusFailed   Status = "failed"
+)
+
+// Source is the surface a message came through.
+type Source string
+
+// The surfaces.
+const (
+	SourceWeb      Source = "web"
+	SourceTelegram Source = "telegram"
+	SourceDiscord  Source = "discord"
+)
+
+// Valid reports whether s is a known source.
+func (s Source) Valid() bool {
+	return s == SourceWeb || s == SourceTelegram || s == SourceDiscord
+}
+
+// Message is one message of a room's conversation.
+type Message struct {
+	ID         int64
+	RoomID     int64
+	Role       Role
+	Content    string
+	Status     Status
+	ErrorCode  Code // with StatusFailed: why
+	Source     Source
+	TokenCount int
+	CreatedAt  time.Time
+}
+
+// LLMCall is one row of the usage ledger: one attempt-group (one chat turn, with
+// its retries) against the model server.
+type LLMCall struct {
+	ID               int64
+	RoomID           int64
+	UserID           int64
+	Model            string
+	PromptTokens     int
+	CompletionTokens int
+	Attempts         int
+	Latency          time.Duration // from the first request to the end of the stream
+	TimeToFirstToken time.Duration // zero when no token came
+	Status           Status        // complete or failed
+	Error            string        // the error code for a failed call
+	CreatedAt        time.Time
+}
+
+// Usage is one user's token use for one day and model.
+type Usage struct {
+	Day              string // YYYY-MM-DD, UTC
+	Model            string
+	Calls            int
+	PromptTokens     int64
+	CompletionTokens int64
+}
+
+// Page asks for one page of a list: at most Limit items after Cursor.
+type Page struct {
+	Limit  int
+	Cursor string // opaque; "" for the first page
+}

@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Room is a role-play scene: the language it is played in, the situation, the
+// part the user plays and the part the bot plays. A room belongs to one owner
+// and is invisible to everyone else.
+type Room struct {
+	ID        int64
+	OwnerID   int64
+	Title     string
+	Language  string // a key of Languages
+	Situation string
+	UserRole  string
+	BotRole   string
+	Model     *string // nil: the configured default model
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Languages are the languages a room can be played in, by code, with the name
+// the prompt uses.
+var Languages = map[string]string{
+	"ko": "Korean",
+	"en": "English",
+	"ja": "Japanese",
+	"zh": "Chinese",
+	"es": "Spanish",
+	"fr": "French",
+	"de": "German",
+}
+
+// RoomInput holds the fields of a new room.
+type RoomInput struct {
+	Title     string
+	Language  string
+	Situation string
+	UserRole  string
+	BotRole   string
+	Model     *string
+}
+
+// RoomUpdate holds the fields to change in a room; nil fields stay as they are.
+// An empty Model (pointer to "") resets the room to the default model.
+type RoomUpdate struct {
+	Title     *string
+	Language  *string
+	Situation *string
+	UserRole  *string
+	BotRole   *string
+	Model     *string
+}
+
+// apply writes the set fields of u into r.
+func (u RoomUpdate) apply(r *Room) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = strings.TrimSpace(*src)
+		}
+	}
+	set(&r.Title, u.Title)
+	set(&r.Language, u.Language)
+	set(&r.Situation, u.Situation)
+	set(&r.UserRole, u.UserRole)
+	set(&r.BotRole, u.BotRole)
+	if u.Model != nil {
+		if m := strings.TrimSpace(*u.Model); m == "" {
+			r.Model = nil
+		} else {
+			r.Model = &m
+		}
+	}
+}
+
+// validateRoom checks every field of r against the limits and the model allowlist.
+func validateRoom(r *Room, lim Limits, models ModelPolicy) error {
+	if _, ok := Languages[r.Language]; !ok {
+		return Invalid("language", "Choose a supported language: %s.", strings.Join(LanguageCodes(), ", "))
+	}
+	for _, f := range []struct {
+		name     string
+		value    string
+		max      int
+		required bool
+	}{
+		{"title", r.Title, lim.MaxTitleRunes, false},
+		{"situation", r.Situation, lim.MaxSituationRunes, true},
+		{"user_role", r.UserRole, lim.MaxRoleRunes, true},
+		{"bot_role", r.BotRole, lim.MaxRoleRunes, true},
+	} {
+		if err := checkText(f.name, f.value, f.max, f.required); err != nil {
+			return err
+		}
+	}
+	if r.Model != nil && !models.Allowed(*r.Model) {
+		return Invalid("model", "This model is not available. Leave it empty for the default.")
+	}
+	return nil
+}
+
+// checkText validates one text field: required, at most max characters, and
+// free of control characters other than newline and tab.
+func checkText(field, value string, max int, required bool) error {
+	if required && strings.TrimSpace(value) == "" {
+		return Invalid(field, "%s is required.", field)
+	}
+	if !utf8.ValidString(value) {
+		return Invalid(field, "%s is not valid UTF-8 text.", field)
+	}
+	if n := utf8.RuneCountInString(value); n > max {
+		return Invalid(field, "%s is too long: %d characters, at most %d.", field, n, max)
+	}
+	for _, c := range value {
+		if c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c == 0x7f {
+			return Invalid(field, "%s contains a control character.", field)
+		}
+	}
+	return nil
+}
+
+// LanguageCodes returns the supported language codes in a stable order.
+func LanguageCodes() []string {
+	return []string{"ko", "en", "ja", "zh", "es", "fr", "de"}
+}

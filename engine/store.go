@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps chatplay's data. Implementations return ErrNotFound (or an *Error
+// with CodeNotFound) for a missing row, and an *Error with CodeConflict for a
+// broken unique key; anything else is an internal error. Every room and message
+// read is scoped to the room's owner by the caller passing ownerID.
+type Store interface {
+	UserStore
+	RoomStore
+	MessageStore
+	UsageStore
+}
+
+// UserStore keeps users and their platform identities.
+type UserStore interface {
+	// CreateUser inserts u and sets its ID and CreatedAt. A taken email is a conflict.
+	CreateUser(ctx context.Context, u *User) error
+	// FindUserByID returns the user with id.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	// FindUserByEmail returns the user with email (compared case-insensitively; emails are stored lower-case).
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// UpdateUser writes u's email, password hash, display name and locale.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the user with id and everything it owns (identities, rooms, messages, usage).
+	DeleteUser(ctx context.Context, id int64) error
+	// EnsureIdentityUser returns the user linked to (id.Provider, id.Subject),
+	// creating u and the identity in one transaction on first contact. It is safe
+	// to call concurrently for the same identity: exactly one user is created.
+	// The bool is true when the user was created by this call.
+	EnsureIdentityUser(ctx context.Context, id *Identity, u *User) (*User, bool, error)
+	// ListIdentities returns the identities of a user.
+	ListIdentities(ctx context.Context, userID int64) ([]*Identity, error)
+}
+
+// RoomStore keeps rooms. Every method is scoped to ownerID.
+type RoomStore interface {
+	// CreateRoom inserts r and sets its ID, CreatedAt and UpdatedAt.
+	CreateRoom(ctx context.Context, r *Room) error
+	// FindRoom returns the room with id if ownerID owns it, else ErrNotFound.
+	FindRoom(ctx context.Context, ownerID, id int64) (*Room, error)
+	// ListRooms returns at most limit of ownerID's rooms with ID < beforeID
+	// (beforeID 0: from the newest), newest first.
+	ListRooms(ctx context.Context, ownerID, beforeID int64, limit int) ([]*Room, error)
+	// CountRooms returns how many rooms ownerID has.
+	CountRooms(ctx context.Context, ownerID int64) (int, error)
+	// UpdateRoom writes r's editable fields and sets UpdatedAt, if r.OwnerID owns r.ID.
+	UpdateRoom(ctx context.Context, r *Room) error
+	// DeleteRoom removes the room and its messages if ownerID owns it, else ErrNotFound.
+	DeleteRoom(ctx context.Context, ownerID, id int64) error
+}
+
+// MessageStore keeps messages. Callers check room ownership first.
+type MessageStore interface {
+	// CreateMessage inserts m and sets its ID and CreatedAt. IDs grow with insertion order.
+	CreateMessage(ctx context.Context, m *Message) error
+	// ListMessages returns at most limit messages of a room with ID < beforeID
+	// (beforeID 0: from the newest), newest first.
+	ListMessages(ctx context.Context, roomID, beforeID int64, limit int) ([]*Message, error)
+	// DeleteMessages removes the room's messages with ID > afterID (afterID 0: all of them).
+	DeleteMessages(ctx context.Context, roomID, afterID int64) error
+	// FinishReply writes reply's content, status, error code and token count, and
+	// records call in the usage ledger (llm_calls and the daily usage totals), in
+	// one transaction.
+	FinishReply(ctx context.Context, reply *Message, call *LLMCall) error
+	// FailPendingMessages marks every pending message created before the cutoff
+	// as failed with code, and returns how many it marked.
+	FailPendingMessages(ctx context.Context, before time.Time, code Code) (int, error)
+}
+
+// UsageStore reads the usage ledger.
+type UsageStore interface {
+	// TokensUsed returns the tokens (prompt + completion) userID used on day (UTC, YYYY-MM-DD), over all models.
+	TokensUsed(ctx context.Context, userID int64, day string) (int64, error)
+	// ListUsage returns userID's usage per day and model for days >= sinceDay, newest day first.
+	ListUsage(ctx context.Context, userID int64, sinceDay string) ([]Usage, error)
+}
