@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/chatplay/chatplay/api"
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/engine/openai"
+	"github.com/chatplay/chatplay/engine/sqlstore"
+	"github.com/chatplay/chatplay/engine/tiktoken"
+)
+
+// serve wires config → store → model client → engine → API and runs the HTTP
+// listener until ctx ends, then shuts down: the listener stops taking
+// requests, in-flight replies get the shutdown timeout to finish (after which
+// they are stored as failed), and the database closes.
+func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	eng, err := newEngine(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	if n, err := eng.RecoverPending(ctx); err != nil {
+		return fmt.Errorf("recover pending replies: %w", err)
+	} else if n > 0 {
+		log.Warn("marked replies left pending by an earlier run as failed", "count", n)
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.Server.Addr,
+		Handler:           api.NewRouter(api.Deps{Engine: eng, Ready: db.Ping, Logger: log}),
+		ReadHeaderTimeout: cfg.Server.ReadTimeout,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (server.addr): %w", cfg.Server.Addr, err)
+	}
+	log.Info("chatplay is serving", "addr", ln.Addr().String(), "version", buildVersion(),
+		"database", db.Dialect(), "model", cfg.Model.Default, "model_base_url", cfg.Model.BaseURL)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+
+	log.Info("shutting down", "timeout", cfg.Server.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
+	defer cancel()
+	// The engine lets in-flight turns finish within the timeout, then interrupts
+	// them; the HTTP server meanwhile waits for the handlers streaming them.
+	engineDone := make(chan error, 1)
+	go func() { engineDone <- eng.Close(shutdownCtx) }()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := <-engineDone; err != nil {
+		log.Warn("engine shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openStore opens the database and, when configured, migrates it.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, cfg.Database.URL)
+	if err != nil {
+		return nil, fmt.Errorf("open database (database.url): %w", err)
+	}
+	if cfg.Database.MigrateOnStart {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("migrate database: %w", err)
+		}
+		log.Debug("database migrated")
+	}
+	return db, nil
+}
+
+// newEngine builds the engine and its model client from config.
+func newEngine(cfg Config, store engine.Store, log *slog.Logger) (*engine.Engine, error) {
+	tokens, err := tiktoken.New(cfg.Model.Tokenizer)
+	if err != nil {
+		return nil, fmt.Errorf("model.tokenizer: %w", err)
+	}
+	var model engine.Model
+	if cfg.Model.APIKey == "" && cfg.Model.BaseURL == openAIURL {
+		log.Warn("no model API key: rooms work, but chat turns will fail until CHATPLAY_MODEL_API_KEY (or OPENAI_API_KEY) is set, or model.base_url points at a local OpenAI-compatible server")
+		model = engine.UnconfiguredModel{Setting: "CHATPLAY_MODEL_API_KEY (or OPENAI_API_KEY)"}
+	} else {
+		model = openai.New(openai.Config{BaseURL: cfg.Model.BaseURL, APIKey: cfg.Model.APIKey, Timeout: cfg.Model.Timeout})
+	}
+	ecfg := engine.Config{
+		Limits: engine.Limits{
+			MaxMessageRunes:   cfg.Limits.MaxMessageChars,
+			MaxTitleRunes:     cfg.Limits.MaxTitleChars,
+			MaxSituationRunes: cfg.Limits.MaxSituationChars,
+			MaxRoleRunes:      cfg.Limits.MaxRoleChars,
+			MaxRoomsPerUser:   cfg.Limits.MaxRoomsPerUser,
+			MaxPageSize:       cfg.Limits.MaxPageSize,
+			DefaultPageSize:   min(20, cfg.Limits.MaxPageSize),
+			TurnsPerMinute:    cfg.Limits.TurnsPerMinute,
+			TokensPerDay:      cfg.Limits.TokensPerDay,
+		},
+		Retry: engine.RetryPolicy{MaxAttempts: cfg.Retry.MaxAttempts, BaseDelay: cfg.Retry.BaseDelay,
+			MaxDelay: cfg.Retry.MaxDelay, Deadline: cfg.Retry.Deadline},
+		Prompt: engine.PromptConfig{ContextTokens: cfg.Model.ContextTokens, MaxReplyTokens: cfg.Model.MaxReplyTokens,
+			Temperature: float32(cfg.Model.Temperature)},
+		Models:        engine.ModelPolicy{Default: cfg.Model.Default, Choices: cfg.Model.Allowed},
+		ShutdownGrace: cfg.Server.ShutdownTimeout - 2*time.Second,
+	}
+	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Logger: log}), nil
+}

@@ -1,0 +1,75 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/engine/sqlstore"
+	"github.com/chatplay/chatplay/engine/sqlstore/sqlstoretest"
+)
+
+// instantModel answers at once with a fixed two-delta reply: what remains of a
+// turn's cost is the engine's own (database, tokenizer, prompt).
+type instantModel struct{}
+
+func (instantModel) Stream(_ context.Context, _ engine.ModelRequest, onDelta func(string)) (engine.ModelResult, error) {
+	onDelta("네, 아메리카노 ")
+	onDelta("한 잔 나왔습니다.")
+	return engine.ModelResult{FinishReason: "stop", PromptTokens: 500, CompletionTokens: 12, UsageReported: true}, nil
+}
+
+// BenchmarkChatTurn measures the engine's cost per chat turn with an instant
+// model, in rooms with 10, 1,000 and 10,000 prior messages.
+//
+//	go test ./engine -run '^$' -bench ChatTurn -benchmem
+//
+// (with CHATPLAY_TEST_POSTGRES_URL set for the PostgreSQL rows).
+func BenchmarkChatTurn(b *testing.B) {
+	for _, dialect := range sqlstoretest.Dialects() {
+		for _, prior := range []int{10, 1000, 10000} {
+			b.Run(fmt.Sprintf("%s/prior=%d", dialect, prior), func(b *testing.B) {
+				db := sqlstoretest.Open(b, dialect)
+				benchTurns(b, db, prior)
+			})
+		}
+	}
+}
+
+func benchTurns(b *testing.B, db *sqlstore.DB, prior int) {
+	ctx := context.Background()
+	cfg := engine.DefaultConfig()
+	cfg.Limits.TurnsPerMinute = 0     // the in-memory limiter is not what is measured
+	cfg.Limits.TokensPerDay = 1 << 50 // checked every turn, never reached
+	eng := engine.New(cfg, engine.Deps{Store: db, Model: instantModel{}, Tokens: mustTokenizer(b)})
+	email := fmt.Sprintf("bench.%d@example.com", userSeq.Add(1))
+	u := &engine.User{Email: &email}
+	if err := db.CreateUser(ctx, u); err != nil {
+		b.Fatal(err)
+	}
+	room, err := eng.CreateRoom(ctx, u.ID, cafe())
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok := mustTokenizer(b)
+	for i := range prior {
+		role := engine.RoleUser
+		if i%2 == 1 {
+			role = engine.RoleAssistant
+		}
+		text := fmt.Sprintf("이전 메시지 %d번: 커피와 케이크에 대한 대화", i)
+		m := &engine.Message{RoomID: room.ID, Role: role, Content: text, Status: engine.StatusComplete, Source: engine.SourceWeb, TokenCount: tok.Count(text)}
+		if err := db.CreateMessage(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	in := engine.TurnInput{UserID: u.ID, RoomID: room.ID, Content: "따뜻한 아메리카노 한 잔 주세요.", Source: engine.SourceWeb}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := eng.SendMessage(ctx, in, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,336 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// EventKind says what a turn Event carries.
+type EventKind int
+
+// The turn events, in the order a surface receives them.
+const (
+	EventUserMessage  EventKind = iota + 1 // the user's message is stored (Message)
+	EventReplyStarted                      // the reply's row exists, pending (Message)
+	EventDelta                             // a piece of the reply (Delta)
+)
+
+// Event is one step of a chat turn, handed to the surface as it happens.
+type Event struct {
+	Kind    EventKind
+	Message *Message
+	Delta   string
+}
+
+// Sink receives a turn's events. It is called from the goroutine that runs the
+// turn and must not block for long: a surface that throttles (a chat platform's
+// edit rate) buffers. A nil Sink discards events.
+type Sink func(Event)
+
+// orDiscard returns s, or a Sink that discards events when s is nil.
+func (s Sink) orDiscard() Sink {
+	if s == nil {
+		return func(Event) {}
+	}
+	return s
+}
+
+// TurnInput is a user's chat message to a room.
+type TurnInput struct {
+	UserID  int64
+	RoomID  int64
+	Content string
+	Source  Source
+}
+
+// TurnResult is what a turn stored: the user's message (nil for an opening or a
+// regeneration of an opening) and the reply, complete or failed.
+type TurnResult struct {
+	UserMessage *Message
+	Reply       *Message
+}
+
+// SendMessage plays one chat turn: it stores the user's message, then streams
+// the model's reply to sink and stores it. The user's message is stored before
+// the model is called and stays whatever happens next. If the reply fails, the
+// result holds the failed reply and the error says why.
+//
+// The turn outlives ctx's cancellation (a client that hangs up still finds the
+// reply in history); it is bounded by the retry deadline and by Close.
+func (e *Engine) SendMessage(ctx context.Context, in TurnInput, sink Sink) (*TurnResult, error) {
+	if err := checkText("content", in.Content, e.cfg.Limits.MaxMessageRunes, true); err != nil {
+		return nil, err
+	}
+	sink = sink.orDiscard()
+	return e.turn(ctx, in.UserID, in.RoomID, in.Source, sink, func(ctx context.Context, sc *scene) (*Message, error) {
+		m := &Message{RoomID: sc.room.ID, Role: RoleUser, Content: in.Content, Status: StatusComplete,
+			Source: in.Source, TokenCount: e.tokens.Count(in.Content)}
+		if m.TokenCount+tokensPerMessage > sc.budget {
+			return nil, Invalid("content", "The message is too long for the model: shorten it.")
+		}
+		if err := e.store.CreateMessage(ctx, m); err != nil {
+			return nil, Internal(fmt.Errorf("store user message: %w", err))
+		}
+		sink(Event{Kind: EventUserMessage, Message: m})
+		return m, nil
+	})
+}
+
+// Regenerate replaces the last reply of a room: the replies after the last
+// user message are deleted and a new one is streamed. In a room whose only
+// message is the bot's opening line, the opening is played again.
+func (e *Engine) Regenerate(ctx context.Context, userID, roomID int64, source Source, sink Sink) (*TurnResult, error) {
+	return e.turn(ctx, userID, roomID, source, sink, func(ctx context.Context, sc *scene) (*Message, error) {
+		last, err := e.lastUserMessage(ctx, sc.room.ID)
+		if err != nil {
+			return nil, err
+		}
+		after := int64(0)
+		if last != nil {
+			after = last.ID
+		}
+		if err := e.store.DeleteMessages(ctx, sc.room.ID, after); err != nil {
+			return nil, Internal(fmt.Errorf("delete last reply: %w", err))
+		}
+		return last, nil
+	})
+}
+
+// OpenScene has the bot open a room's scene with its first line, in character.
+// It is a conflict in a room that already has a conversation.
+func (e *Engine) OpenScene(ctx context.Context, userID, roomID int64, source Source, sink Sink) (*TurnResult, error) {
+	return e.turn(ctx, userID, roomID, source, sink, func(ctx context.Context, sc *scene) (*Message, error) {
+		msgs, err := e.store.ListMessages(ctx, sc.room.ID, 0, 1)
+		if err != nil {
+			return nil, Internal(err)
+		}
+		if len(msgs) > 0 {
+			return nil, Errorf(CodeConflict, "This scene has already begun.")
+		}
+		return nil, nil
+	})
+}
+
+// lastUserMessage returns the newest user message of a room, or nil.
+func (e *Engine) lastUserMessage(ctx context.Context, roomID int64) (*Message, error) {
+	before := int64(0)
+	for {
+		page, err := e.store.ListMessages(ctx, roomID, before, historyPageSize)
+		if err != nil {
+			return nil, Internal(err)
+		}
+		for _, m := range page {
+			if m.Role == RoleUser {
+				return m, nil
+			}
+		}
+		if len(page) < historyPageSize {
+			return nil, nil
+		}
+		before = page[len(page)-1].ID
+	}
+}
+
+// turn runs the steps every reply shares. prepare runs while the room is
+// locked and returns the user message to answer (nil: open the scene).
+func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, sink Sink,
+	prepare func(ctx context.Context, sc *scene) (*Message, error)) (*TurnResult, error) {
+	sink = sink.orDiscard()
+	if !source.Valid() {
+		return nil, Invalid("source", "Unknown source.")
+	}
+	if err := e.begin(); err != nil {
+		return nil, err
+	}
+	defer e.inflight.Done()
+
+	room, err := e.FindRoom(ctx, userID, roomID)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.allowTurn(ctx, userID); err != nil {
+		return nil, err
+	}
+	unlock, err := e.locker.LockRoom(ctx, room.ID)
+	if err != nil {
+		return nil, lockError(err)
+	}
+	defer unlock()
+
+	sc := e.newScene(room)
+	userMsg, err := prepare(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	res := &TurnResult{UserMessage: userMsg}
+	p, err := e.buildPrompt(ctx, sc, userMsg)
+	if err != nil {
+		return res, err
+	}
+	// From here on the turn does not depend on the caller staying: it runs on a
+	// context that only the deadline and Close end.
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.Retry.Deadline)
+	defer cancel()
+	stopOnClose := context.AfterFunc(e.life, cancel)
+	defer stopOnClose()
+
+	reply := &Message{RoomID: room.ID, Role: RoleAssistant, Status: StatusPending, Source: source}
+	if err := e.store.CreateMessage(work, reply); err != nil {
+		return res, Internal(fmt.Errorf("store pending reply: %w", err))
+	}
+	res.Reply = reply
+	sink(Event{Kind: EventReplyStarted, Message: reply})
+
+	model := e.cfg.Models.For(room)
+	call, streamErr := e.streamReply(work, ModelRequest{
+		Model:       model,
+		Messages:    p.messages,
+		MaxTokens:   e.cfg.Prompt.MaxReplyTokens,
+		Temperature: e.cfg.Prompt.Temperature,
+		User:        strconv.FormatInt(userID, 10),
+	}, reply, sink)
+	call.RoomID, call.UserID, call.Model = room.ID, userID, model
+	if !call.usageReported {
+		call.PromptTokens = p.tokens
+	}
+	call.CreatedAt = e.now()
+
+	var public *Error
+	if streamErr != nil {
+		public = e.replyError(streamErr)
+		reply.Status, reply.ErrorCode = StatusFailed, public.Code
+		call.Status, call.Error = StatusFailed, string(public.Code)
+	} else {
+		reply.Status = StatusComplete
+		call.Status = StatusComplete
+	}
+	reply.TokenCount = e.tokens.Count(reply.Content)
+	if !call.usageReported {
+		call.CompletionTokens = reply.TokenCount
+	}
+	// Store the outcome even if the turn's context has ended.
+	save, cancelSave := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancelSave()
+	if err := e.store.FinishReply(save, reply, &call.LLMCall); err != nil {
+		e.log.Error("engine: store reply", "room", room.ID, "err", err)
+		return res, Internal(fmt.Errorf("store reply: %w", err))
+	}
+	if public != nil {
+		e.log.Warn("engine: reply failed", "room", room.ID, "code", public.Code, "attempts", call.Attempts, "err", streamErr)
+		return res, public
+	}
+	return res, nil
+}
+
+// turnCall is the ledger row of a turn being played.
+type turnCall struct {
+	LLMCall
+	usageReported bool
+}
+
+// streamReply calls the model, retrying transient failures with exponential
+// backoff and jitter (or the server's Retry-After) within the retry policy.
+// A failure after the first delta reached the surface is not retried: the user
+// has seen part of that reply. Deltas accumulate in reply.Content.
+func (e *Engine) streamReply(ctx context.Context, req ModelRequest, reply *Message, sink Sink) (turnCall, error) {
+	var call turnCall
+	var content strings.Builder
+	start := e.now()
+	defer func() {
+		reply.Content = content.String()
+		call.Latency = e.now().Sub(start)
+	}()
+	onDelta := func(d string) {
+		if content.Len() == 0 {
+			call.TimeToFirstToken = e.now().Sub(start)
+		}
+		content.WriteString(d)
+		sink(Event{Kind: EventDelta, Delta: d})
+	}
+	for {
+		call.Attempts++
+		res, err := e.model.Stream(ctx, req, onDelta)
+		if err == nil {
+			call.PromptTokens, call.CompletionTokens, call.usageReported = res.PromptTokens, res.CompletionTokens, res.UsageReported
+			return call, nil
+		}
+		var me *ModelError
+		if !errors.As(err, &me) || !me.Transient() || content.Len() > 0 || call.Attempts >= e.cfg.Retry.MaxAttempts {
+			return call, err
+		}
+		wait := e.backoff(call.Attempts)
+		if me.RetryAfter > 0 {
+			wait = me.RetryAfter
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return call, err // the next attempt could not finish in time
+		}
+		e.log.Info("engine: retrying model call", "attempt", call.Attempts, "wait", wait, "err", err)
+		if serr := e.sleep(ctx, wait); serr != nil {
+			return call, err
+		}
+	}
+}
+
+// backoff returns the wait before attempt n+1: BaseDelay doubled n-1 times,
+// capped at MaxDelay, with "equal jitter" (between half and all of it).
+func (e *Engine) backoff(n int) time.Duration {
+	d := e.cfg.Retry.BaseDelay << (n - 1)
+	if d > e.cfg.Retry.MaxDelay || d <= 0 {
+		d = e.cfg.Retry.MaxDelay
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// replyError turns a failed stream into the public error stored on the reply.
+func (e *Engine) replyError(err error) *Error {
+	var me *ModelError
+	switch {
+	case errors.As(err, &me):
+		return me.publicError()
+	case e.life.Err() != nil:
+		return &Error{Code: CodeUnavailable, Message: "The service restarted before the reply was finished. Try again.", Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Code: CodeModelUnavailable, Message: "The model took too long to answer. Try again.", Err: err}
+	}
+	return AsError(err)
+}
+
+// allowTurn enforces the per-user turn rate and daily token budget.
+func (e *Engine) allowTurn(ctx context.Context, userID int64) error {
+	if max := e.cfg.Limits.TokensPerDay; max > 0 {
+		now := e.now().UTC()
+		used, err := e.store.TokensUsed(ctx, userID, now.Format(time.DateOnly))
+		if err != nil {
+			return Internal(err)
+		}
+		if used >= max {
+			midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+			return &Error{Code: CodeRateLimited, RetryAfter: midnight.Sub(now),
+				Message: "You have used today's conversation allowance. It renews at midnight UTC."}
+		}
+	}
+	ok, wait, err := e.limiter.AllowTurn(ctx, userID)
+	if err != nil {
+		return Internal(err)
+	}
+	if !ok {
+		return &Error{Code: CodeRateLimited, RetryAfter: wait,
+			Message: fmt.Sprintf("Too many messages. Try again in %d seconds.", int(wait.Seconds()+0.999))}
+	}
+	return nil
+}
+
+// lockError explains a wait for a busy room that ended before the room was free.
+func lockError(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Code: CodeConflict, Message: "A reply is still being written in this room. Try again when it is done.", Err: err}
+	}
+	return Internal(err)
+}

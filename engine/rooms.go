@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// CreateRoom creates a room owned by userID.
+func (e *Engine) CreateRoom(ctx context.Context, userID int64, in RoomInput) (*Room, error) {
+	r := &Room{OwnerID: userID, Model: in.Model}
+	RoomUpdate{Title: &in.Title, Language: &in.Language, Situation: &in.Situation, UserRole: &in.UserRole, BotRole: &in.BotRole, Model: in.Model}.apply(r)
+	if err := validateRoom(r, e.cfg.Limits, e.cfg.Models); err != nil {
+		return nil, err
+	}
+	if max := e.cfg.Limits.MaxRoomsPerUser; max > 0 {
+		n, err := e.store.CountRooms(ctx, userID)
+		if err != nil {
+			return nil, Internal(err)
+		}
+		if n >= max {
+			return nil, Errorf(CodeConflict, "You have %d rooms, the most allowed. Delete one to make another.", n)
+		}
+	}
+	if err := e.store.CreateRoom(ctx, r); err != nil {
+		return nil, AsError(err)
+	}
+	return r, nil
+}
+
+// FindRoom returns the room with roomID if userID owns it; otherwise not found.
+func (e *Engine) FindRoom(ctx context.Context, userID, roomID int64) (*Room, error) {
+	r, err := e.store.FindRoom(ctx, userID, roomID)
+	if err != nil {
+		return nil, notFound(err, "Room")
+	}
+	return r, nil
+}
+
+// ListRooms returns a page of userID's rooms, newest first, and the cursor of
+// the next page ("" at the end).
+func (e *Engine) ListRooms(ctx context.Context, userID int64, p Page) ([]*Room, string, error) {
+	before, limit, err := e.page(p)
+	if err != nil {
+		return nil, "", err
+	}
+	rooms, err := e.store.ListRooms(ctx, userID, before, limit+1)
+	if err != nil {
+		return nil, "", Internal(err)
+	}
+	next := ""
+	if len(rooms) > limit {
+		rooms = rooms[:limit]
+		next = formatCursor(rooms[limit-1].ID)
+	}
+	return rooms, next, nil
+}
+
+// UpdateRoom changes the fields set in u of userID's room roomID.
+func (e *Engine) UpdateRoom(ctx context.Context, userID, roomID int64, u RoomUpdate) (*Room, error) {
+	r, err := e.FindRoom(ctx, userID, roomID)
+	if err != nil {
+		return nil, err
+	}
+	u.apply(r)
+	if err := validateRoom(r, e.cfg.Limits, e.cfg.Models); err != nil {
+		return nil, err
+	}
+	if err := e.store.UpdateRoom(ctx, r); err != nil {
+		return nil, notFound(err, "Room")
+	}
+	return r, nil
+}
+
+// DeleteRoom deletes userID's room roomID and its conversation. It waits for
+// a reply in flight in that room to end first.
+func (e *Engine) DeleteRoom(ctx context.Context, userID, roomID int64) error {
+	if _, err := e.FindRoom(ctx, userID, roomID); err != nil {
+		return err
+	}
+	unlock, err := e.locker.LockRoom(ctx, roomID)
+	if err != nil {
+		return lockError(err)
+	}
+	defer unlock()
+	return notFound(e.store.DeleteRoom(ctx, userID, roomID), "Room")
+}
+
+// ResetRoom clears the conversation of userID's room roomID and keeps the room.
+// It waits for a reply in flight in that room to end first.
+func (e *Engine) ResetRoom(ctx context.Context, userID, roomID int64) error {
+	if _, err := e.FindRoom(ctx, userID, roomID); err != nil {
+		return err
+	}
+	unlock, err := e.locker.LockRoom(ctx, roomID)
+	if err != nil {
+		return lockError(err)
+	}
+	defer unlock()
+	if err := e.store.DeleteMessages(ctx, roomID, 0); err != nil {
+		return Internal(err)
+	}
+	return nil
+}
+
+// ListMessages returns a page of the conversation of userID's room roomID,
+// oldest first within the page; the cursor leads to the older page before it.
+func (e *Engine) ListMessages(ctx context.Context, userID, roomID int64, p Page) ([]*Message, string, error) {
+	if _, err := e.FindRoom(ctx, userID, roomID); err != nil {
+		return nil, "", err
+	}
+	before, limit, err := e.page(p)
+	if err != nil {
+		return nil, "", err
+	}
+	msgs, err := e.store.ListMessages(ctx, roomID, before, limit+1)
+	if err != nil {
+		return nil, "", Internal(err)
+	}
+	next := ""
+	if len(msgs) > limit {
+		msgs = msgs[:limit]
+		next = formatCursor(msgs[limit-1].ID)
+	}
+	reverse(msgs)
+	return msgs, next, nil
+}
+
+// page reads a Page: the id to list before and the clamped limit.
+func (e *Engine) page(p Page) (before int64, limit int, err error) {
+	limit = p.Limit
+	switch {
+	case limit <= 0:
+		limit = e.cfg.Limits.DefaultPageSize
+	case limit > e.cfg.Limits.MaxPageSize:
+		limit = e.cfg.Limits.MaxPageSize
+	}
+	if c := strings.TrimSpace(p.Cursor); c != "" {
+		before, err = strconv.ParseInt(c, 10, 64)
+		if err != nil || before <= 0 {
+			return 0, 0, Invalid("cursor", "The cursor is not valid.")
+		}
+	}
+	return before, limit, nil
+}
+
+func formatCursor(id int64) string { return strconv.FormatInt(id, 10) }
+
+func reverse[T any](s []T) {
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+}

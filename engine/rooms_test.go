@@ -1,0 +1,190 @@
+package engine_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/engine/sqlstore"
+	"github.com/chatplay/chatplay/engine/sqlstore/sqlstoretest"
+)
+
+func TestRoomsOwnership(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, nil)
+		ctx := context.Background()
+		room := env.newRoom(t, env.alice)
+
+		// Bob meets "not found" on every operation on Alice's room.
+		_, err := env.eng.FindRoom(ctx, env.bob.ID, room.ID)
+		wantCode(t, err, engine.CodeNotFound)
+		title := "mine now"
+		_, err = env.eng.UpdateRoom(ctx, env.bob.ID, room.ID, engine.RoomUpdate{Title: &title})
+		wantCode(t, err, engine.CodeNotFound)
+		wantCode(t, env.eng.DeleteRoom(ctx, env.bob.ID, room.ID), engine.CodeNotFound)
+		wantCode(t, env.eng.ResetRoom(ctx, env.bob.ID, room.ID), engine.CodeNotFound)
+		_, _, err = env.eng.ListMessages(ctx, env.bob.ID, room.ID, engine.Page{})
+		wantCode(t, err, engine.CodeNotFound)
+		_, err = env.eng.SendMessage(ctx, engine.TurnInput{UserID: env.bob.ID, RoomID: room.ID, Content: "hi", Source: engine.SourceWeb}, nil)
+		wantCode(t, err, engine.CodeNotFound)
+		_, err = env.eng.Regenerate(ctx, env.bob.ID, room.ID, engine.SourceWeb, nil)
+		wantCode(t, err, engine.CodeNotFound)
+		_, err = env.eng.OpenScene(ctx, env.bob.ID, room.ID, engine.SourceWeb, nil)
+		wantCode(t, err, engine.CodeNotFound)
+		rooms, _, err := env.eng.ListRooms(ctx, env.bob.ID, engine.Page{})
+		if err != nil || len(rooms) != 0 {
+			t.Fatalf("bob lists %d rooms (%v), want none", len(rooms), err)
+		}
+		if env.fake.Count() != 0 {
+			t.Fatalf("the model was called %d times for another user's room", env.fake.Count())
+		}
+
+		// Alice's room is untouched.
+		got, err := env.eng.FindRoom(ctx, env.alice.ID, room.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Title != "Coffee" || got.Situation != room.Situation {
+			t.Fatalf("room changed: %+v", got)
+		}
+	})
+}
+
+func TestRoomCRUD(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, nil)
+		ctx := context.Background()
+		room := env.newRoom(t, env.alice)
+		if room.ID == 0 || room.OwnerID != env.alice.ID || room.CreatedAt.IsZero() || room.Model != nil {
+			t.Fatalf("created room = %+v", room)
+		}
+
+		situation, large := "  buying a train ticket  ", "test-model-large"
+		got, err := env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, engine.RoomUpdate{Situation: &situation, Model: &large})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Situation != "buying a train ticket" || got.UserRole != "customer" || got.Model == nil || *got.Model != large {
+			t.Fatalf("after a partial update: %+v", got)
+		}
+		reread, _ := env.eng.FindRoom(ctx, env.alice.ID, room.ID)
+		if reread.Situation != "buying a train ticket" || *reread.Model != large || reread.BotRole != "barista" {
+			t.Fatalf("stored after update: %+v", reread)
+		}
+		empty := ""
+		got, err = env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, engine.RoomUpdate{Model: &empty})
+		if err != nil || got.Model != nil {
+			t.Fatalf("resetting the model: %+v, %v", got, err)
+		}
+
+		if err := env.eng.DeleteRoom(ctx, env.alice.ID, room.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = env.eng.FindRoom(ctx, env.alice.ID, room.ID)
+		wantCode(t, err, engine.CodeNotFound)
+	})
+}
+
+func TestRoomValidation(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, nil)
+		lim := env.eng.Config().Limits
+		ctx := context.Background()
+		tests := []struct {
+			name  string
+			edit  func(*engine.RoomInput)
+			field string // "" means valid
+		}{
+			{"valid", func(*engine.RoomInput) {}, ""},
+			{"situation at its cap", func(in *engine.RoomInput) { in.Situation = strings.Repeat("가", lim.MaxSituationRunes) }, ""},
+			{"situation over its cap", func(in *engine.RoomInput) { in.Situation = strings.Repeat("가", lim.MaxSituationRunes+1) }, "situation"},
+			{"title at its cap", func(in *engine.RoomInput) { in.Title = strings.Repeat("t", lim.MaxTitleRunes) }, ""},
+			{"title over its cap", func(in *engine.RoomInput) { in.Title = strings.Repeat("t", lim.MaxTitleRunes+1) }, "title"},
+			{"user role at its cap", func(in *engine.RoomInput) { in.UserRole = strings.Repeat("r", lim.MaxRoleRunes) }, ""},
+			{"user role over its cap", func(in *engine.RoomInput) { in.UserRole = strings.Repeat("r", lim.MaxRoleRunes+1) }, "user_role"},
+			{"bot role over its cap", func(in *engine.RoomInput) { in.BotRole = strings.Repeat("r", lim.MaxRoleRunes+1) }, "bot_role"},
+			{"no situation", func(in *engine.RoomInput) { in.Situation = "   " }, "situation"},
+			{"no bot role", func(in *engine.RoomInput) { in.BotRole = "" }, "bot_role"},
+			{"unknown language", func(in *engine.RoomInput) { in.Language = "xx" }, "language"},
+			{"Japanese", func(in *engine.RoomInput) { in.Language = "ja" }, ""},
+			{"control character", func(in *engine.RoomInput) { in.Situation = "a\x00b" }, "situation"},
+			{"model off the allowlist", func(in *engine.RoomInput) { m := "gpt-5-pro"; in.Model = &m }, "model"},
+			{"model on the allowlist", func(in *engine.RoomInput) { m := "test-model-large"; in.Model = &m }, ""},
+		}
+		for _, tt := range tests {
+			in := cafe()
+			tt.edit(&in)
+			_, err := env.eng.CreateRoom(ctx, env.alice.ID, in)
+			if tt.field == "" {
+				if err != nil {
+					t.Errorf("%s: %v", tt.name, err)
+				}
+				continue
+			}
+			e := engine.AsError(err)
+			if e == nil || e.Code != engine.CodeInvalid || e.Field != tt.field {
+				t.Errorf("%s: error %v, want invalid %s", tt.name, err, tt.field)
+			}
+		}
+	})
+}
+
+func TestRoomLimitAndPagination(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, func(c *engine.Config) { c.Limits.MaxRoomsPerUser = 5; c.Limits.MaxPageSize = 2 })
+		ctx := context.Background()
+		var ids []int64
+		for range 5 {
+			ids = append(ids, env.newRoom(t, env.alice).ID)
+		}
+		_, err := env.eng.CreateRoom(ctx, env.alice.ID, cafe())
+		wantCode(t, err, engine.CodeConflict)
+
+		// Pages are clamped to 2 and walk newest to oldest without gaps.
+		var seen []int64
+		cursor := ""
+		for {
+			rooms, next, err := env.eng.ListRooms(ctx, env.alice.ID, engine.Page{Limit: 50, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rooms) > 2 {
+				t.Fatalf("page of %d rooms, want at most 2", len(rooms))
+			}
+			for _, r := range rooms {
+				seen = append(seen, r.ID)
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(seen) != 5 || seen[0] != ids[4] || seen[4] != ids[0] {
+			t.Fatalf("listed %v, want %v newest first", seen, ids)
+		}
+		_, _, err = env.eng.ListRooms(ctx, env.alice.ID, engine.Page{Cursor: "abc"})
+		wantCode(t, err, engine.CodeInvalid)
+	})
+}
+
+func TestEnsureIdentityUser(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, nil)
+		ctx := context.Background()
+		u1, err := env.eng.EnsureIdentityUser(ctx, engine.ProviderTelegram, "12345", "kim", "Kim", "ko")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u2, err := env.eng.EnsureIdentityUser(ctx, engine.ProviderTelegram, "12345", "kim", "Kim", "ko")
+		if err != nil || u2.ID != u1.ID {
+			t.Fatalf("second contact: user %v (%v), want %d", u2, err, u1.ID)
+		}
+		u3, err := env.eng.EnsureIdentityUser(ctx, engine.ProviderDiscord, "12345", "kim", "Kim", "ko")
+		if err != nil || u3.ID == u1.ID {
+			t.Fatalf("same subject on another provider must be another user: %v (%v)", u3, err)
+		}
+		_, err = env.eng.EnsureIdentityUser(ctx, "myspace", "1", "", "", "")
+		wantCode(t, err, engine.CodeInvalid)
+	})
+}

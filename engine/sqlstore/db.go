@@ -1,0 +1,236 @@
+// Package sqlstore implements engine.Store with bun, on SQLite (modernc.org/sqlite,
+// pure Go) and on PostgreSQL (pgdriver). Both dialects run the same queries; the
+// few places where they cannot say so in a comment.
+//
+// Row types are unexported and live next to the methods that use them, one file
+// per noun; errors from the database become engine errors in one place, errors.go.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+	"github.com/uptrace/bun/migrate"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/migrations"
+)
+
+// The dialects Open supports, as Dialect reports them.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// sqliteParams configure every SQLite connection: write-ahead logging so that
+// readers do not block the writer, a busy timeout so that a writer waits for
+// the lock instead of failing, foreign keys (off by default in SQLite, and the
+// schema's cascades depend on them), NORMAL sync (durable in WAL mode except
+// for the last commits on power loss), and BEGIN IMMEDIATE for transactions, so
+// that a transaction takes the write lock up front and never fails with
+// SQLITE_BUSY when it would upgrade a read lock that another writer holds.
+const sqliteParams = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
+
+// migrateLockKey is the PostgreSQL advisory lock held while migrating, so that
+// processes starting together migrate one after the other. It spells "chatplay".
+const migrateLockKey = 0x63686174706c6179
+
+// DB is chatplay's store on a SQL database. It is safe for concurrent use.
+type DB struct {
+	bun      *bun.DB
+	dialect  string
+	migrator *migrate.Migrator
+}
+
+var _ engine.Store = (*DB)(nil)
+
+// Open connects to the database named by url, the database.url setting:
+// "sqlite:PATH" (the file and its directory are created if missing),
+// "sqlite::memory:" for a throwaway in-memory database, or a PostgreSQL URL
+// ("postgres://user:password@host:5432/name?sslmode=disable"; parameters
+// pgdriver does not know, such as search_path, are set on every connection).
+// Open checks that the database answers; it does not migrate (see Migrate).
+func Open(ctx context.Context, url string) (*DB, error) {
+	var (
+		sqldb   *sql.DB
+		dialect string
+		err     error
+	)
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		dialect = DialectSQLite
+		sqldb, err = openSQLite(strings.TrimPrefix(url, "sqlite:"))
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		dialect = DialectPostgres
+		sqldb, err = openPostgres(url)
+	default:
+		return nil, fmt.Errorf("sqlstore: database.url must start with sqlite: or postgres://, got %q", redact(url))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open %s database: %w", dialect, err)
+	}
+
+	db := &DB{dialect: dialect}
+	if dialect == DialectSQLite {
+		db.bun = bun.NewDB(sqldb, sqlitedialect.New())
+	} else {
+		db.bun = bun.NewDB(sqldb, pgdialect.New())
+	}
+	ms, err := migrations.New(dialect)
+	if err != nil {
+		_ = db.bun.Close()
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	db.migrator = migrate.NewMigrator(db.bun, ms, migrate.WithMarkAppliedOnSuccess(true))
+
+	if err := db.Ping(ctx); err != nil {
+		_ = db.bun.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openSQLite opens the SQLite database at path, or in memory for ":memory:".
+func openSQLite(path string) (*sql.DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("no file name after sqlite: (want sqlite:PATH or sqlite::memory:)")
+	}
+	if path == ":memory:" {
+		sqldb, err := sql.Open("sqlite", ":memory:?"+sqliteParams)
+		if err != nil {
+			return nil, err
+		}
+		// Every connection to ":memory:" is a database of its own: keep exactly
+		// one, open for as long as the pool lives.
+		sqldb.SetMaxOpenConns(1)
+		sqldb.SetMaxIdleConns(1)
+		sqldb.SetConnMaxLifetime(0)
+		sqldb.SetConnMaxIdleTime(0)
+		return sqldb, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, err
+	}
+	// A file: URI, so that SQLite itself parses the name; '%', '?' and '#'
+	// would otherwise end the path or start an escape.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return sql.Open("sqlite", "file:"+escaped+"?"+sqliteParams)
+}
+
+// openPostgres opens a pool on the PostgreSQL database at url.
+func openPostgres(url string) (sqldb *sql.DB, err error) {
+	// pgdriver.WithDSN panics on a URL it cannot parse (a bad sslmode, a
+	// malformed timeout); turn that into an error naming the setting.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid database.url %q: %v", redact(url), r)
+		}
+	}()
+	return sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url))), nil
+}
+
+// redact hides the password of a database URL, for error messages.
+func redact(url string) string {
+	scheme, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return url
+	}
+	userinfo, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return url
+	}
+	if user, _, hasPassword := strings.Cut(userinfo, ":"); hasPassword {
+		return scheme + "://" + user + ":xxxxx@" + host
+	}
+	return url
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	return db.bun.Close()
+}
+
+// Ping checks that the database answers, for readiness probes.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.bun.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlstore: ping %s database: %w", db.dialect, err)
+	}
+	return nil
+}
+
+// Dialect returns DialectSQLite or DialectPostgres.
+func (db *DB) Dialect() string {
+	return db.dialect
+}
+
+// Migrator returns the migrator of the schema in package migrations, for
+// commands that show, apply or roll back migrations. It marks a migration
+// applied only once it has succeeded.
+func (db *DB) Migrator() *migrate.Migrator {
+	return db.migrator
+}
+
+// Migrate creates the migration tables if needed and applies every pending
+// migration. On PostgreSQL it holds an advisory lock meanwhile, so several
+// processes may start at once against one database.
+func (db *DB) Migrate(ctx context.Context) error {
+	unlock, err := db.lockMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	defer unlock()
+	if err := db.migrator.Init(ctx); err != nil {
+		return fmt.Errorf("sqlstore: migrate: init: %w", err)
+	}
+	if _, err := db.migrator.Migrate(ctx); err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// lockMigrations takes the migration lock and returns its release. Dialect
+// specific: PostgreSQL has session advisory locks, held here on a connection
+// of its own; SQLite needs none, as one process owns its file and its
+// migrations run in BEGIN IMMEDIATE transactions.
+func (db *DB) lockMigrations(ctx context.Context) (unlock func(), err error) {
+	if db.dialect != DialectPostgres {
+		return func() {}, nil
+	}
+	conn, err := db.bun.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", int64(migrateLockKey)); err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("lock: %w", err)
+	}
+	return func() {
+		// Unlock even when ctx is done; closing the connection would release
+		// the lock too, but the pool keeps it open.
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", int64(migrateLockKey))
+		_ = conn.Close()
+	}, nil
+}
+
+// now is the time stamped on new and updated rows: UTC, truncated to
+// microseconds, the precision both dialects keep, so that a value read back
+// equals the value written.
+func now() time.Time {
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// normalize puts a time read from or bound for the database into the form now
+// returns.
+func normalize(t time.Time) time.Time {
+	return t.UTC().Truncate(time.Microsecond)
+}

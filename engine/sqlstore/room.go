@@ -1,0 +1,163 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/chatplay/chatplay/engine"
+)
+
+// roomRow is a row of rooms.
+type roomRow struct {
+	bun.BaseModel `bun:"table:rooms,alias:r"`
+
+	ID        int64     `bun:"id,pk,autoincrement"`
+	OwnerID   int64     `bun:"owner_id"`
+	Title     string    `bun:"title"`
+	Language  string    `bun:"language"`
+	Situation string    `bun:"situation"`
+	UserRole  string    `bun:"user_role"`
+	BotRole   string    `bun:"bot_role"`
+	Model     *string   `bun:"model"` // NULL: the configured default
+	CreatedAt time.Time `bun:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at"`
+}
+
+// newRoomRow returns the row for r.
+func newRoomRow(r *engine.Room) *roomRow {
+	return &roomRow{
+		ID:        r.ID,
+		OwnerID:   r.OwnerID,
+		Title:     r.Title,
+		Language:  r.Language,
+		Situation: r.Situation,
+		UserRole:  r.UserRole,
+		BotRole:   r.BotRole,
+		Model:     r.Model,
+		CreatedAt: r.CreatedAt,
+		UpdatedAt: r.UpdatedAt,
+	}
+}
+
+// room returns the engine's Room of the row.
+func (r *roomRow) room() *engine.Room {
+	return &engine.Room{
+		ID:        r.ID,
+		OwnerID:   r.OwnerID,
+		Title:     r.Title,
+		Language:  r.Language,
+		Situation: r.Situation,
+		UserRole:  r.UserRole,
+		BotRole:   r.BotRole,
+		Model:     r.Model,
+		CreatedAt: normalize(r.CreatedAt),
+		UpdatedAt: normalize(r.UpdatedAt),
+	}
+}
+
+// CreateRoom inserts r and sets its ID, CreatedAt and UpdatedAt.
+func (db *DB) CreateRoom(ctx context.Context, r *engine.Room) error {
+	row := newRoomRow(r)
+	row.CreatedAt = now()
+	row.UpdatedAt = row.CreatedAt
+	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
+		return wrapErr("create room", err)
+	}
+	r.ID, r.CreatedAt, r.UpdatedAt = row.ID, row.CreatedAt, row.UpdatedAt
+	return nil
+}
+
+// FindRoom returns the room with id if ownerID owns it, else engine.ErrNotFound.
+func (db *DB) FindRoom(ctx context.Context, ownerID, id int64) (*engine.Room, error) {
+	row := new(roomRow)
+	err := db.bun.NewSelect().Model(row).
+		Where("r.id = ?", id).
+		Where("r.owner_id = ?", ownerID).
+		Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("find room", err)
+	}
+	return row.room(), nil
+}
+
+// ListRooms returns at most limit of ownerID's rooms with ID < beforeID
+// (beforeID 0: from the newest), newest first. It reads the index on
+// (owner_id, id) from the cursor down, so every page costs the same.
+func (db *DB) ListRooms(ctx context.Context, ownerID, beforeID int64, limit int) ([]*engine.Room, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("sqlstore: list rooms: limit %d is not positive", limit)
+	}
+	var rows []roomRow
+	err := db.bun.NewSelect().Model(&rows).
+		Where("r.owner_id = ?", ownerID).
+		Apply(idBefore("r.id", beforeID)).
+		OrderExpr("r.id DESC").
+		Limit(limit).
+		Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("list rooms", err)
+	}
+	rooms := make([]*engine.Room, len(rows))
+	for i := range rows {
+		rooms[i] = rows[i].room()
+	}
+	return rooms, nil
+}
+
+// idBefore restricts a keyset-paginated query to column < beforeID, unless
+// beforeID is 0 (the first page).
+func idBefore(column string, beforeID int64) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		if beforeID > 0 {
+			q = q.Where("? < ?", bun.Safe(column), beforeID)
+		}
+		return q
+	}
+}
+
+// CountRooms returns how many rooms ownerID has.
+func (db *DB) CountRooms(ctx context.Context, ownerID int64) (int, error) {
+	n, err := db.bun.NewSelect().Model((*roomRow)(nil)).Where("r.owner_id = ?", ownerID).Count(ctx)
+	if err != nil {
+		return 0, wrapErr("count rooms", err)
+	}
+	return n, nil
+}
+
+// UpdateRoom writes r's editable fields (title, language, situation, both
+// roles, model) and sets UpdatedAt, if r.OwnerID owns r.ID; else it returns
+// engine.ErrNotFound.
+func (db *DB) UpdateRoom(ctx context.Context, r *engine.Room) error {
+	row := newRoomRow(r)
+	row.UpdatedAt = now()
+	res, err := db.bun.NewUpdate().Model(row).
+		Column("title", "language", "situation", "user_role", "bot_role", "model", "updated_at").
+		Where("r.id = ?", r.ID).
+		Where("r.owner_id = ?", r.OwnerID).
+		Exec(ctx)
+	if err != nil {
+		return wrapErr("update room", err)
+	}
+	if err := checkAffected("update room", res); err != nil {
+		return err
+	}
+	r.UpdatedAt = row.UpdatedAt
+	return nil
+}
+
+// DeleteRoom removes the room and, by cascade, its messages if ownerID owns
+// it, else it returns engine.ErrNotFound. The room's llm_calls stay in the
+// ledger, with no room.
+func (db *DB) DeleteRoom(ctx context.Context, ownerID, id int64) error {
+	res, err := db.bun.NewDelete().Model((*roomRow)(nil)).
+		Where("r.id = ?", id).
+		Where("r.owner_id = ?", ownerID).
+		Exec(ctx)
+	if err != nil {
+		return wrapErr("delete room", err)
+	}
+	return checkAffected("delete room", res)
+}

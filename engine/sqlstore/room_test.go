@@ -1,0 +1,163 @@
+package sqlstore_test
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/engine/sqlstore"
+	"github.com/chatplay/chatplay/engine/sqlstore/sqlstoretest"
+)
+
+func TestRoomCRUD(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		owner := mustCreateUser(t, db, "owner@example.com")
+		r := mustCreateRoom(t, db, owner, "Coffee")
+		if r.ID == 0 || r.CreatedAt.IsZero() || !r.UpdatedAt.Equal(r.CreatedAt) {
+			t.Fatalf("CreateRoom left %+v", r)
+		}
+
+		got, err := db.FindRoom(ctx, owner.ID, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, r) {
+			t.Errorf("FindRoom = %+v, want %+v", got, r)
+		}
+
+		r.Title, r.Language, r.Situation = "Tea", "ja", "Ordering tea in Kyoto"
+		r.UserRole, r.BotRole, r.Model = "guest", "host", ptr("gpt-4o")
+		if err := db.UpdateRoom(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if r.UpdatedAt.Before(r.CreatedAt) {
+			t.Errorf("UpdatedAt %v before CreatedAt %v", r.UpdatedAt, r.CreatedAt)
+		}
+		got, err = db.FindRoom(ctx, owner.ID, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, r) {
+			t.Errorf("after UpdateRoom: %+v, want %+v", got, r)
+		}
+
+		r.Model = nil // back to the default model
+		if err := db.UpdateRoom(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.FindRoom(ctx, owner.ID, r.ID); got == nil || got.Model != nil {
+			t.Errorf("after resetting the model: %+v, want Model nil", got)
+		}
+
+		if n, err := db.CountRooms(ctx, owner.ID); err != nil || n != 1 {
+			t.Errorf("CountRooms = %d, %v; want 1", n, err)
+		}
+		if err := db.DeleteRoom(ctx, owner.ID, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.FindRoom(ctx, owner.ID, r.ID)
+		wantNotFound(t, "FindRoom(deleted)", err)
+		wantNotFound(t, "DeleteRoom(deleted)", db.DeleteRoom(ctx, owner.ID, r.ID))
+		wantNotFound(t, "UpdateRoom(deleted)", db.UpdateRoom(ctx, r))
+		if n, err := db.CountRooms(ctx, owner.ID); err != nil || n != 0 {
+			t.Errorf("CountRooms after delete = %d, %v; want 0", n, err)
+		}
+	})
+}
+
+// TestRoomOwnership checks that another user's room does not exist for you.
+func TestRoomOwnership(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		alice := mustCreateUser(t, db, "alice@example.com")
+		bob := mustCreateUser(t, db, "bob@example.com")
+		room := mustCreateRoom(t, db, alice, "Alice's room")
+
+		_, err := db.FindRoom(ctx, bob.ID, room.ID)
+		wantNotFound(t, "bob finds alice's room", err)
+
+		stolen := *room
+		stolen.OwnerID, stolen.Title = bob.ID, "Bob's now"
+		wantNotFound(t, "bob updates alice's room", db.UpdateRoom(ctx, &stolen))
+		wantNotFound(t, "bob deletes alice's room", db.DeleteRoom(ctx, bob.ID, room.ID))
+
+		got, err := db.FindRoom(ctx, alice.ID, room.ID)
+		if err != nil || got.Title != "Alice's room" || got.OwnerID != alice.ID {
+			t.Errorf("alice's room after bob's attempts = %+v, %v; want it unchanged", got, err)
+		}
+		if rooms, err := db.ListRooms(ctx, bob.ID, 0, 10); err != nil || len(rooms) != 0 {
+			t.Errorf("ListRooms(bob) = %v, %v; want none", roomIDs(rooms), err)
+		}
+		if n, err := db.CountRooms(ctx, bob.ID); err != nil || n != 0 {
+			t.Errorf("CountRooms(bob) = %d, %v; want 0", n, err)
+		}
+	})
+}
+
+// TestListRoomsPages walks an owner's rooms page by page, with another
+// owner's rooms interleaved, and checks every boundary.
+func TestListRoomsPages(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		alice := mustCreateUser(t, db, "alice@example.com")
+		bob := mustCreateUser(t, db, "bob@example.com")
+		var want []int64 // alice's room IDs, newest first
+		for range 5 {
+			want = slices.Insert(want, 0, mustCreateRoom(t, db, alice, "a").ID)
+			mustCreateRoom(t, db, bob, "b")
+		}
+
+		var got [][]int64
+		for before := int64(0); ; {
+			page, err := db.ListRooms(ctx, alice.ID, before, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			got = append(got, roomIDs(page))
+			before = page[len(page)-1].ID
+			if len(got) > 5 {
+				t.Fatalf("pages do not end: %v", got)
+			}
+		}
+		wantPages := [][]int64{want[0:2], want[2:4], want[4:5]}
+		if !reflect.DeepEqual(got, wantPages) {
+			t.Errorf("pages = %v, want %v", got, wantPages)
+		}
+
+		all, err := db.ListRooms(ctx, alice.ID, 0, 100)
+		if err != nil || !slices.Equal(roomIDs(all), want) {
+			t.Errorf("one big page = %v, %v; want %v", roomIDs(all), err, want)
+		}
+		for _, r := range all {
+			if r.OwnerID != alice.ID || r.Situation == "" {
+				t.Errorf("listed room %+v: want alice's, with every field", r)
+			}
+		}
+		if _, err := db.ListRooms(ctx, alice.ID, 0, 0); err == nil {
+			t.Error("ListRooms with limit 0 succeeded, want an error")
+		}
+	})
+}
+
+// TestCreateRoomForUnknownOwner checks that a room cannot outlive, or
+// precede, its owner.
+func TestCreateRoomForUnknownOwner(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		err := db.CreateRoom(context.Background(), &engine.Room{OwnerID: 12345, Language: "ko", Situation: "s", UserRole: "u", BotRole: "b"})
+		wantNotFound(t, "CreateRoom(unknown owner)", err)
+	})
+}

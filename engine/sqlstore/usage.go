@@ -1,0 +1,137 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/chatplay/chatplay/engine"
+)
+
+// dayLayout is the layout of usage_daily.day: a UTC date.
+const dayLayout = "2006-01-02"
+
+// llmCallRow is a row of llm_calls, the usage ledger.
+type llmCallRow struct {
+	bun.BaseModel `bun:"table:llm_calls,alias:c"`
+
+	ID               int64         `bun:"id,pk,autoincrement"`
+	RoomID           int64         `bun:"room_id,nullzero"` // NULL once the room is deleted
+	UserID           int64         `bun:"user_id"`
+	Model            string        `bun:"model"`
+	PromptTokens     int           `bun:"prompt_tokens"`
+	CompletionTokens int           `bun:"completion_tokens"`
+	Attempts         int           `bun:"attempts"`
+	LatencyMS        int64         `bun:"latency_ms"`
+	TTFTMS           int64         `bun:"ttft_ms"` // 0 when no token came
+	Status           engine.Status `bun:"status"`
+	Error            string        `bun:"error"`
+	CreatedAt        time.Time     `bun:"created_at"`
+}
+
+// newLLMCallRow returns the row for c, its durations in milliseconds.
+func newLLMCallRow(c *engine.LLMCall) *llmCallRow {
+	return &llmCallRow{
+		ID:               c.ID,
+		RoomID:           c.RoomID,
+		UserID:           c.UserID,
+		Model:            c.Model,
+		PromptTokens:     c.PromptTokens,
+		CompletionTokens: c.CompletionTokens,
+		Attempts:         c.Attempts,
+		LatencyMS:        c.Latency.Milliseconds(),
+		TTFTMS:           c.TimeToFirstToken.Milliseconds(),
+		Status:           c.Status,
+		Error:            c.Error,
+		CreatedAt:        normalize(c.CreatedAt),
+	}
+}
+
+// usageRow is a row of usage_daily: one user's totals for one UTC day and model.
+type usageRow struct {
+	bun.BaseModel `bun:"table:usage_daily,alias:ud"`
+
+	UserID           int64  `bun:"user_id,pk"`
+	Day              string `bun:"day,pk"`
+	Model            string `bun:"model,pk"`
+	Calls            int    `bun:"calls"`
+	PromptTokens     int64  `bun:"prompt_tokens"`
+	CompletionTokens int64  `bun:"completion_tokens"`
+}
+
+// usage returns the engine's Usage of the row.
+func (r *usageRow) usage() engine.Usage {
+	return engine.Usage{
+		Day:              r.Day,
+		Model:            r.Model,
+		Calls:            r.Calls,
+		PromptTokens:     r.PromptTokens,
+		CompletionTokens: r.CompletionTokens,
+	}
+}
+
+// recordCall inserts c into the ledger and adds it to the daily totals, in tx.
+// c.RoomID is kept only if the room still exists: a room deleted while the
+// model answered must not lose the ledger row (or fail the foreign key).
+func recordCall(ctx context.Context, tx bun.Tx, c *llmCallRow) error {
+	_, err := tx.NewInsert().Model(c).
+		Value("room_id", "(SELECT r.id FROM rooms AS r WHERE r.id = ?)", c.RoomID).
+		Exec(ctx)
+	if err != nil {
+		return err
+	}
+	// One statement that both dialects accept (SQLite since 3.24): the first
+	// call of the day inserts the row, later ones add to it: ud (the table's
+	// alias) is the existing row, EXCLUDED the one proposed.
+	_, err = tx.NewInsert().
+		Model(&usageRow{
+			UserID:           c.UserID,
+			Day:              c.CreatedAt.UTC().Format(dayLayout),
+			Model:            c.Model,
+			Calls:            1,
+			PromptTokens:     int64(c.PromptTokens),
+			CompletionTokens: int64(c.CompletionTokens),
+		}).
+		On("CONFLICT (user_id, day, model) DO UPDATE").
+		Set("calls = ud.calls + EXCLUDED.calls").
+		Set("prompt_tokens = ud.prompt_tokens + EXCLUDED.prompt_tokens").
+		Set("completion_tokens = ud.completion_tokens + EXCLUDED.completion_tokens").
+		Exec(ctx)
+	return err
+}
+
+// TokensUsed returns the tokens (prompt + completion) userID used on day (UTC,
+// YYYY-MM-DD), over all models: a read of the day's few usage_daily rows.
+func (db *DB) TokensUsed(ctx context.Context, userID int64, day string) (int64, error) {
+	var n int64
+	err := db.bun.NewSelect().Model((*usageRow)(nil)).
+		// SUM of a BIGINT is a NUMERIC on PostgreSQL: cast it back.
+		ColumnExpr("CAST(COALESCE(SUM(ud.prompt_tokens + ud.completion_tokens), 0) AS BIGINT)").
+		Where("ud.user_id = ?", userID).
+		Where("ud.day = ?", day).
+		Scan(ctx, &n)
+	if err != nil {
+		return 0, wrapErr("tokens used", err)
+	}
+	return n, nil
+}
+
+// ListUsage returns userID's usage per day and model for days >= sinceDay,
+// newest day first, then by model.
+func (db *DB) ListUsage(ctx context.Context, userID int64, sinceDay string) ([]engine.Usage, error) {
+	var rows []usageRow
+	err := db.bun.NewSelect().Model(&rows).
+		Where("ud.user_id = ?", userID).
+		Where("ud.day >= ?", sinceDay).
+		OrderExpr("ud.day DESC, ud.model").
+		Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("list usage", err)
+	}
+	usage := make([]engine.Usage, len(rows))
+	for i := range rows {
+		usage[i] = rows[i].usage()
+	}
+	return usage, nil
+}

@@ -1,0 +1,206 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/engine/sqlstore"
+	"github.com/chatplay/chatplay/engine/sqlstore/sqlstoretest"
+)
+
+// ledgerRow is what a test reads back from llm_calls.
+type ledgerRow struct {
+	RoomID                         sql.NullInt64
+	UserID                         int64
+	Model                          string
+	PromptTokens, CompletionTokens int
+	Attempts                       int
+	LatencyMS, TTFTMS              int64
+	Status, Error                  string
+}
+
+// readLedger returns the llm_calls row with id.
+func readLedger(t *testing.T, db *sqlstore.DB, id int64) ledgerRow {
+	t.Helper()
+	var r ledgerRow
+	err := sqlstore.BunDB(db).QueryRowContext(context.Background(), `
+		SELECT room_id, user_id, model, prompt_tokens, completion_tokens, attempts, latency_ms, ttft_ms, status, error
+		FROM llm_calls WHERE id = ?`, id).
+		Scan(&r.RoomID, &r.UserID, &r.Model, &r.PromptTokens, &r.CompletionTokens, &r.Attempts, &r.LatencyMS, &r.TTFTMS, &r.Status, &r.Error)
+	if err != nil {
+		t.Fatalf("read llm_calls %d: %v", id, err)
+	}
+	return r
+}
+
+// pendingReply stores a pending reply in room, as the engine does before streaming.
+func pendingReply(t *testing.T, db *sqlstore.DB, room *engine.Room) *engine.Message {
+	t.Helper()
+	m := &engine.Message{RoomID: room.ID, Role: engine.RoleAssistant, Status: engine.StatusPending, Source: engine.SourceWeb}
+	if err := db.CreateMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestFinishReply finishes two replies, one complete and one failed, and
+// checks the reply rows, the ledger and the daily totals.
+func TestFinishReply(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		user := mustCreateUser(t, db, "")
+		room := mustCreateRoom(t, db, user, "r")
+		mustCreateMessage(t, db, room, engine.RoleUser, "안녕하세요")
+
+		reply := pendingReply(t, db, room)
+		reply.Content, reply.Status, reply.TokenCount = "어서 오세요!", engine.StatusComplete, 12
+		call := &engine.LLMCall{
+			RoomID: room.ID, UserID: user.ID, Model: "gpt-4o-mini",
+			PromptTokens: 100, CompletionTokens: 12, Attempts: 2,
+			Latency: 1500 * time.Millisecond, TimeToFirstToken: 300 * time.Millisecond,
+			Status: engine.StatusComplete,
+		}
+		if err := db.FinishReply(ctx, reply, call); err != nil {
+			t.Fatal(err)
+		}
+		if call.ID == 0 || call.CreatedAt.IsZero() {
+			t.Fatalf("FinishReply left call %+v", call)
+		}
+		msgs, err := db.ListMessages(ctx, room.ID, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(msgs, []*engine.Message{reply}) {
+			t.Errorf("stored reply = %+v, want %+v", msgs[0], reply)
+		}
+		wantLedger := ledgerRow{
+			RoomID: sql.NullInt64{Int64: room.ID, Valid: true}, UserID: user.ID, Model: "gpt-4o-mini",
+			PromptTokens: 100, CompletionTokens: 12, Attempts: 2, LatencyMS: 1500, TTFTMS: 300, Status: "complete",
+		}
+		if got := readLedger(t, db, call.ID); got != wantLedger {
+			t.Errorf("llm_calls row = %+v, want %+v", got, wantLedger)
+		}
+
+		failed := pendingReply(t, db, room)
+		failed.Status, failed.ErrorCode = engine.StatusFailed, engine.CodeModelUnavailable
+		failedCall := &engine.LLMCall{
+			RoomID: room.ID, UserID: user.ID, Model: "gpt-4o-mini", PromptTokens: 100, Attempts: 3,
+			Latency: 9 * time.Second, Status: engine.StatusFailed, Error: string(engine.CodeModelUnavailable),
+		}
+		if err := db.FinishReply(ctx, failed, failedCall); err != nil {
+			t.Fatal(err)
+		}
+		if msgs, _ := db.ListMessages(ctx, room.ID, 0, 1); len(msgs) != 1 || msgs[0].Status != engine.StatusFailed || msgs[0].ErrorCode != engine.CodeModelUnavailable {
+			t.Errorf("stored failed reply = %+v, want failed with model_unavailable", msgs)
+		}
+
+		day := call.CreatedAt.Format("2006-01-02")
+		if used, err := db.TokensUsed(ctx, user.ID, day); err != nil || used != 212 {
+			t.Errorf("TokensUsed = %d, %v; want 100+12+100 = 212", used, err)
+		}
+		usage, err := db.ListUsage(ctx, user.ID, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []engine.Usage{{Day: day, Model: "gpt-4o-mini", Calls: 2, PromptTokens: 200, CompletionTokens: 12}}
+		if !reflect.DeepEqual(usage, want) {
+			t.Errorf("ListUsage = %+v, want %+v", usage, want)
+		}
+	})
+}
+
+// TestUsageByDayAndModel checks the day key (the UTC date of the call), the
+// split by model and user, and ListUsage's order and cutoff.
+func TestUsageByDayAndModel(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		user, other := mustCreateUser(t, db, ""), mustCreateUser(t, db, "")
+		room := mustCreateRoom(t, db, user, "r")
+		seoul := time.FixedZone("KST", 9*60*60)
+		record := func(u *engine.User, model string, at time.Time, prompt, completion int) {
+			t.Helper()
+			call := &engine.LLMCall{RoomID: room.ID, UserID: u.ID, Model: model, PromptTokens: prompt, CompletionTokens: completion, Attempts: 1, Status: engine.StatusComplete, CreatedAt: at}
+			if err := db.FinishReply(ctx, pendingReply(t, db, room), call); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// 03:00 on 2 January in Seoul is still 1 January in UTC.
+		record(user, "gpt-4o", time.Date(2026, 1, 2, 3, 0, 0, 0, seoul), 10, 1)
+		record(user, "gpt-4o-mini", time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC), 20, 2)
+		record(user, "gpt-4o", time.Date(2026, 1, 2, 13, 0, 0, 0, time.UTC), 30, 3)
+		record(user, "gpt-4o", time.Date(2026, 1, 2, 23, 59, 59, 0, time.UTC), 40, 4)
+		record(other, "gpt-4o", time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC), 1000, 1000)
+
+		for day, want := range map[string]int64{"2026-01-01": 11, "2026-01-02": 99, "2026-01-03": 0} {
+			if got, err := db.TokensUsed(ctx, user.ID, day); err != nil || got != want {
+				t.Errorf("TokensUsed(%s) = %d, %v; want %d", day, got, err, want)
+			}
+		}
+		usage, err := db.ListUsage(ctx, user.ID, "2026-01-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []engine.Usage{
+			{Day: "2026-01-02", Model: "gpt-4o", Calls: 2, PromptTokens: 70, CompletionTokens: 7},
+			{Day: "2026-01-02", Model: "gpt-4o-mini", Calls: 1, PromptTokens: 20, CompletionTokens: 2},
+			{Day: "2026-01-01", Model: "gpt-4o", Calls: 1, PromptTokens: 10, CompletionTokens: 1},
+		}
+		if !reflect.DeepEqual(usage, want) {
+			t.Errorf("ListUsage(since 2026-01-01) = %+v, want %+v", usage, want)
+		}
+		if usage, err := db.ListUsage(ctx, user.ID, "2026-01-02"); err != nil || len(usage) != 2 {
+			t.Errorf("ListUsage(since 2026-01-02) = %+v, %v; want the 2 rows of that day", usage, err)
+		}
+	})
+}
+
+// TestLedgerSurvivesDeletedRoom deletes a room once after a finished turn and
+// once while a reply is streaming: the tokens spent must count either way.
+func TestLedgerSurvivesDeletedRoom(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		user := mustCreateUser(t, db, "")
+		finish := func(room *engine.Room, reply *engine.Message) *engine.LLMCall {
+			t.Helper()
+			reply.Content, reply.Status = "네", engine.StatusComplete
+			call := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Model: "m", PromptTokens: 50, CompletionTokens: 5, Attempts: 1, Status: engine.StatusComplete}
+			if err := db.FinishReply(ctx, reply, call); err != nil {
+				t.Fatalf("FinishReply: %v", err)
+			}
+			return call
+		}
+
+		before := mustCreateRoom(t, db, user, "deleted after the turn")
+		first := finish(before, pendingReply(t, db, before))
+		if err := db.DeleteRoom(ctx, user.ID, before.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		during := mustCreateRoom(t, db, user, "deleted during the turn")
+		reply := pendingReply(t, db, during)
+		if err := db.DeleteRoom(ctx, user.ID, during.ID); err != nil {
+			t.Fatal(err)
+		}
+		second := finish(during, reply)
+
+		for _, call := range []*engine.LLMCall{first, second} {
+			if got := readLedger(t, db, call.ID); got.RoomID.Valid || got.UserID != user.ID || got.PromptTokens != 50 {
+				t.Errorf("llm_calls %d = %+v, want it kept for the user, with no room", call.ID, got)
+			}
+		}
+		day := second.CreatedAt.Format("2006-01-02")
+		if used, err := db.TokensUsed(ctx, user.ID, day); err != nil || used != 110 {
+			t.Errorf("TokensUsed = %d, %v; want both turns' 110", used, err)
+		}
+	})
+}

@@ -1,0 +1,215 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/chatplay/chatplay/engine"
+)
+
+// userRow is a row of users.
+type userRow struct {
+	bun.BaseModel `bun:"table:users,alias:u"`
+
+	ID           int64     `bun:"id,pk,autoincrement"`
+	Email        *string   `bun:"email"` // lower-case
+	PasswordHash *string   `bun:"password_hash"`
+	DisplayName  string    `bun:"display_name"`
+	Locale       string    `bun:"locale"`
+	CreatedAt    time.Time `bun:"created_at"`
+}
+
+// newUserRow returns the row for u, with its email in lower case.
+func newUserRow(u *engine.User) *userRow {
+	return &userRow{
+		ID:           u.ID,
+		Email:        lowerEmail(u.Email),
+		PasswordHash: u.PasswordHash,
+		DisplayName:  u.DisplayName,
+		Locale:       u.Locale,
+		CreatedAt:    u.CreatedAt,
+	}
+}
+
+// user returns the engine's User of the row.
+func (r *userRow) user() *engine.User {
+	return &engine.User{
+		ID:           r.ID,
+		Email:        r.Email,
+		PasswordHash: r.PasswordHash,
+		DisplayName:  r.DisplayName,
+		Locale:       r.Locale,
+		CreatedAt:    normalize(r.CreatedAt),
+	}
+}
+
+// lowerEmail returns email in lower case: emails are stored so, which makes
+// the unique key and lookups case-insensitive.
+func lowerEmail(email *string) *string {
+	if email == nil {
+		return nil
+	}
+	lower := strings.ToLower(*email)
+	return &lower
+}
+
+// identityRow is a row of identities.
+type identityRow struct {
+	bun.BaseModel `bun:"table:identities,alias:i"`
+
+	UserID    int64           `bun:"user_id"`
+	Provider  engine.Provider `bun:"provider,pk"`
+	Subject   string          `bun:"subject,pk"`
+	Username  string          `bun:"username"`
+	CreatedAt time.Time       `bun:"created_at"`
+}
+
+// identity returns the engine's Identity of the row.
+func (r *identityRow) identity() *engine.Identity {
+	return &engine.Identity{
+		UserID:    r.UserID,
+		Provider:  r.Provider,
+		Subject:   r.Subject,
+		Username:  r.Username,
+		CreatedAt: normalize(r.CreatedAt),
+	}
+}
+
+// CreateUser inserts u and sets its ID and CreatedAt; its email is stored, and
+// set, in lower case. A taken email is a conflict.
+func (db *DB) CreateUser(ctx context.Context, u *engine.User) error {
+	row := newUserRow(u)
+	row.CreatedAt = now()
+	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
+		return wrapErr("create user", err)
+	}
+	*u = *row.user()
+	return nil
+}
+
+// FindUserByID returns the user with id.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*engine.User, error) {
+	row := new(userRow)
+	if err := db.bun.NewSelect().Model(row).Where("u.id = ?", id).Scan(ctx); err != nil {
+		return nil, wrapErr("find user", err)
+	}
+	return row.user(), nil
+}
+
+// FindUserByEmail returns the user with email, compared case-insensitively.
+func (db *DB) FindUserByEmail(ctx context.Context, email string) (*engine.User, error) {
+	row := new(userRow)
+	if err := db.bun.NewSelect().Model(row).Where("u.email = ?", strings.ToLower(email)).Scan(ctx); err != nil {
+		return nil, wrapErr("find user by email", err)
+	}
+	return row.user(), nil
+}
+
+// UpdateUser writes u's email (in lower case, also set in u), password hash,
+// display name and locale. A taken email is a conflict.
+func (db *DB) UpdateUser(ctx context.Context, u *engine.User) error {
+	row := newUserRow(u)
+	res, err := db.bun.NewUpdate().Model(row).
+		Column("email", "password_hash", "display_name", "locale").
+		WherePK().
+		Exec(ctx)
+	if err != nil {
+		return wrapErr("update user", err)
+	}
+	if err := checkAffected("update user", res); err != nil {
+		return err
+	}
+	u.Email = row.Email
+	return nil
+}
+
+// DeleteUser removes the user with id; the schema's foreign keys cascade to
+// everything it owns: identities, rooms and their messages, usage.
+func (db *DB) DeleteUser(ctx context.Context, id int64) error {
+	res, err := db.bun.NewDelete().Model((*userRow)(nil)).Where("u.id = ?", id).Exec(ctx)
+	if err != nil {
+		return wrapErr("delete user", err)
+	}
+	return checkAffected("delete user", res)
+}
+
+// EnsureIdentityUser returns the user linked to (id.Provider, id.Subject). On
+// first contact it inserts u and the identity in one transaction, fills in u
+// (ID, CreatedAt, lower-case email) and id (UserID, CreatedAt), and returns u
+// with true.
+//
+// Concurrent first contacts race to insert the identity; the primary key on
+// (provider, subject) lets exactly one win. A loser's transaction rolls back,
+// user included, and it returns the winner's user.
+func (db *DB) EnsureIdentityUser(ctx context.Context, id *engine.Identity, u *engine.User) (*engine.User, bool, error) {
+	found, err := db.findIdentityUser(ctx, id.Provider, id.Subject)
+	if err == nil {
+		return found, false, nil
+	}
+	if !errors.Is(err, engine.ErrNotFound) {
+		return nil, false, err
+	}
+
+	created := now()
+	urow := newUserRow(u)
+	urow.CreatedAt = created
+	irow := &identityRow{Provider: id.Provider, Subject: id.Subject, Username: id.Username, CreatedAt: created}
+	var identityTaken bool
+	err = db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(urow).Exec(ctx); err != nil {
+			return err
+		}
+		irow.UserID = urow.ID
+		_, err := tx.NewInsert().Model(irow).Exec(ctx)
+		identityTaken = isViolation(err, uniqueViolation)
+		return err
+	})
+	if identityTaken {
+		found, err := db.findIdentityUser(ctx, id.Provider, id.Subject)
+		if err != nil {
+			return nil, false, err
+		}
+		return found, false, nil
+	}
+	if err != nil {
+		return nil, false, wrapErr("create identity user", err)
+	}
+	*u = *urow.user()
+	id.UserID, id.CreatedAt = u.ID, created
+	return u, true, nil
+}
+
+// findIdentityUser returns the user linked to (provider, subject).
+func (db *DB) findIdentityUser(ctx context.Context, provider engine.Provider, subject string) (*engine.User, error) {
+	row := new(userRow)
+	err := db.bun.NewSelect().Model(row).
+		Join("JOIN identities AS i ON i.user_id = u.id").
+		Where("i.provider = ?", provider).
+		Where("i.subject = ?", subject).
+		Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("find identity user", err)
+	}
+	return row.user(), nil
+}
+
+// ListIdentities returns the identities of a user, by provider.
+func (db *DB) ListIdentities(ctx context.Context, userID int64) ([]*engine.Identity, error) {
+	var rows []identityRow
+	err := db.bun.NewSelect().Model(&rows).
+		Where("i.user_id = ?", userID).
+		OrderExpr("i.provider, i.subject").
+		Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("list identities", err)
+	}
+	ids := make([]*engine.Identity, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].identity()
+	}
+	return ids, nil
+}
