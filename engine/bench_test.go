@@ -30,16 +30,27 @@ func BenchmarkChatTurn(b *testing.B) {
 	for _, dialect := range sqlstoretest.Dialects() {
 		for _, prior := range []int{10, 1000, 10000} {
 			b.Run(fmt.Sprintf("%s/prior=%d", dialect, prior), func(b *testing.B) {
-				db := sqlstoretest.Open(b, dialect)
-				benchTurns(b, db, prior)
+				benchTurns(b, sqlstoretest.Open(b, dialect), prior, engine.DefaultPromptConfig().CachedRooms)
 			})
 		}
 	}
 }
 
-func benchTurns(b *testing.B, db *sqlstore.DB, prior int) {
+// BenchmarkChatTurnUncached is BenchmarkChatTurn with no history cache: every
+// turn reads its history window from the database, as the first turn in a
+// room after a start does.
+func BenchmarkChatTurnUncached(b *testing.B) {
+	for _, dialect := range sqlstoretest.Dialects() {
+		b.Run(fmt.Sprintf("%s/prior=1000", dialect), func(b *testing.B) {
+			benchTurns(b, sqlstoretest.Open(b, dialect), 1000, 0)
+		})
+	}
+}
+
+func benchTurns(b *testing.B, db *sqlstore.DB, prior, cachedRooms int) {
 	ctx := context.Background()
 	cfg := engine.DefaultConfig()
+	cfg.Prompt.CachedRooms = cachedRooms
 	cfg.Limits.TurnsPerMinute = 0     // the in-memory limiter is not what is measured
 	cfg.Limits.TokensPerDay = 1 << 50 // checked every turn, never reached
 	eng := engine.New(cfg, engine.Deps{Store: db, Model: instantModel{}, Tokens: mustTokenizer(b)})

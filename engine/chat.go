@@ -70,14 +70,7 @@ func (e *Engine) SendMessage(ctx context.Context, in TurnInput, sink Sink) (*Tur
 	return e.turn(ctx, in.UserID, in.RoomID, in.Source, sink, func(ctx context.Context, sc *scene) (*Message, error) {
 		m := &Message{RoomID: sc.room.ID, Role: RoleUser, Content: in.Content, Status: StatusComplete,
 			Source: in.Source, TokenCount: e.tokens.Count(in.Content)}
-		if m.TokenCount+tokensPerMessage > sc.budget {
-			return nil, Invalid("content", "The message is too long for the model: shorten it.")
-		}
-		if err := e.store.CreateMessage(ctx, m); err != nil {
-			return nil, Internal(fmt.Errorf("store user message: %w", err))
-		}
-		sink(Event{Kind: EventUserMessage, Message: m})
-		return m, nil
+		return m, nil // turn stores it
 	})
 }
 
@@ -137,7 +130,8 @@ func (e *Engine) lastUserMessage(ctx context.Context, roomID int64) (*Message, e
 }
 
 // turn runs the steps every reply shares. prepare runs while the room is
-// locked and returns the user message to answer (nil: open the scene).
+// locked and returns the user message to answer: a new one (ID 0) that turn
+// stores, or a stored one; nil opens the scene.
 func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, sink Sink,
 	prepare func(ctx context.Context, sc *scene) (*Message, error)) (*TurnResult, error) {
 	sink = sink.orDiscard()
@@ -167,10 +161,11 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	if err != nil {
 		return nil, err
 	}
-	res := &TurnResult{UserMessage: userMsg}
+	// The prompt is built before anything is stored, so that input the model
+	// cannot take is refused without a trace.
 	p, err := e.buildPrompt(ctx, sc, userMsg)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	// From here on the turn does not depend on the caller staying: it runs on a
 	// context that only the deadline and Close end.
@@ -179,11 +174,22 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	stopOnClose := context.AfterFunc(e.life, cancel)
 	defer stopOnClose()
 
+	// The user's message and the pending reply are stored together, before the
+	// model is called: whatever happens next, what the user typed is kept.
 	reply := &Message{RoomID: room.ID, Role: RoleAssistant, Status: StatusPending, Source: source}
-	if err := e.store.CreateMessage(work, reply); err != nil {
-		return res, Internal(fmt.Errorf("store pending reply: %w", err))
+	newUserMsg := userMsg != nil && userMsg.ID == 0
+	toStore := []*Message{reply}
+	if newUserMsg {
+		toStore = []*Message{userMsg, reply}
 	}
-	res.Reply = reply
+	p.window.headID = -1 // until the turn is recorded, the window is not current
+	if err := e.store.CreateMessages(work, toStore...); err != nil {
+		return nil, Internal(fmt.Errorf("store turn messages: %w", err))
+	}
+	res := &TurnResult{UserMessage: userMsg, Reply: reply}
+	if newUserMsg {
+		sink(Event{Kind: EventUserMessage, Message: userMsg})
+	}
 	sink(Event{Kind: EventReplyStarted, Message: reply})
 
 	model := e.cfg.Models.For(room)
@@ -217,9 +223,11 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	save, cancelSave := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancelSave()
 	if err := e.store.FinishReply(save, reply, &call.LLMCall); err != nil {
+		e.windows.drop(room.ID)
 		e.log.Error("engine: store reply", "room", room.ID, "err", err)
 		return res, Internal(fmt.Errorf("store reply: %w", err))
 	}
+	p.window.record(reply.ID, e.maxHistoryTokens(), userMsg, reply)
 	if public != nil {
 		e.log.Warn("engine: reply failed", "room", room.ID, "code", public.Code, "attempts", call.Attempts, "err", streamErr)
 		return res, public

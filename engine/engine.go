@@ -63,6 +63,8 @@ type Engine struct {
 	sleep   func(ctx context.Context, d time.Duration) error
 
 	// life is cancelled when Close gives up waiting: in-flight turns stop.
+	windows *windowCache
+
 	life     context.Context
 	stop     context.CancelFunc
 	closing  atomic.Bool
@@ -100,6 +102,7 @@ func New(cfg Config, deps Deps) *Engine {
 	if e.model == nil {
 		e.model = UnconfiguredModel{Setting: "model.base_url"}
 	}
+	e.windows = newWindowCache(cfg.Prompt.CachedRooms)
 	e.life, e.stop = context.WithCancel(context.Background())
 	return e
 }

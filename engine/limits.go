@@ -48,9 +48,12 @@ type PromptConfig struct {
 	ContextTokens  int // the model's context window
 	MaxReplyTokens int // reserved for the reply, and sent as max_tokens
 	Temperature    float32
+	// CachedRooms is how many rooms' history windows the engine keeps in
+	// memory (0: none; every turn reads its history from the store).
+	CachedRooms int
 }
 
 // DefaultPromptConfig is the prompt configuration used when config sets none.
 func DefaultPromptConfig() PromptConfig {
-	return PromptConfig{ContextTokens: 8192, MaxReplyTokens: 512, Temperature: 0.8}
+	return PromptConfig{ContextTokens: 8192, MaxReplyTokens: 512, Temperature: 0.8, CachedRooms: 1000}
 }

@@ -11,9 +11,9 @@ import (
 // (role and separators), as OpenAI's chat format counts it.
 const tokensPerMessage = 4
 
-// historyPageSize is how many messages the prompt builder reads at a time,
-// newest first, until the token budget is full.
-const historyPageSize = 64
+// historyPageSize is how many messages a history read takes at a time,
+// newest first.
+const historyPageSize = 128
 
 // SystemPrompt returns the system prompt of a room: who the model plays, with
 // whom, where, in which language. The room's own text is user input, so it is
@@ -48,7 +48,8 @@ func openingInstruction(r *Room) string {
 	return fmt.Sprintf("(The scene begins now. Say your first line as your character, in %s.)", Languages[r.Language])
 }
 
-// scene is a room with its system prompt, counted once per turn.
+// scene is a room with its system prompt and history window, prepared once
+// per turn.
 type scene struct {
 	room         *Room
 	system       string
@@ -58,8 +59,12 @@ type scene struct {
 
 func (e *Engine) newScene(room *Room) *scene {
 	sc := &scene{room: room, system: SystemPrompt(room)}
-	sc.systemTokens = e.tokens.Count(sc.system) + tokensPerMessage
-	sc.budget = e.cfg.Prompt.ContextTokens - e.cfg.Prompt.MaxReplyTokens - sc.systemTokens
+	if w := e.windows.get(room.ID); w != nil && w.system == sc.system {
+		sc.systemTokens = w.systemTokens
+	} else {
+		sc.systemTokens = e.tokens.Count(sc.system) + tokensPerMessage
+	}
+	sc.budget = e.maxHistoryTokens() - sc.systemTokens
 	return sc
 }
 
@@ -67,14 +72,14 @@ func (e *Engine) newScene(room *Room) *scene {
 type prompt struct {
 	messages []PromptMessage
 	tokens   int
-	history  int // how many history messages fit
+	window   *roomWindow // the history it drew from, to record the turn in
 }
 
-// buildPrompt assembles the prompt for a reply in room: the system prompt, the
-// newest history that fits the token budget (oldest first), then last — the
-// user's message being answered, already stored — or, for the opening line, an
-// instruction to open the scene. History is read newest first, a page at a
-// time, so a long conversation costs no more than a short one.
+// buildPrompt assembles the prompt for a reply in a scene: the system prompt,
+// the newest history that fits the token budget (oldest first), then last —
+// the user's message being answered — or, for the opening
+// line, an instruction to open the scene. A long conversation costs no more
+// than a short one: history comes from the room's window (see window.go).
 func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message) (*prompt, error) {
 	room := sc.room
 	p := &prompt{tokens: sc.systemTokens}
@@ -83,7 +88,7 @@ func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message) (*pr
 	if last != nil {
 		tail = PromptMessage{Role: string(RoleUser), Content: last.Content}
 		p.tokens += last.TokenCount + tokensPerMessage
-		before = last.ID
+		before = last.ID // 0 for a message not stored yet: the history is all that is stored
 	} else {
 		tail = PromptMessage{Role: string(RoleUser), Content: openingInstruction(room)}
 		p.tokens += e.tokens.Count(tail.Content) + tokensPerMessage
@@ -93,36 +98,25 @@ func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message) (*pr
 		return nil, Invalid("content", "The message is too long for the model: shorten it.")
 	}
 
-	var history []PromptMessage // newest first while collecting
-	for budget > 0 {
-		page, err := e.store.ListMessages(ctx, room.ID, before, historyPageSize)
-		if err != nil {
-			return nil, Internal(fmt.Errorf("prompt history: %w", err))
-		}
-		for _, m := range page {
-			if m.Status != StatusComplete {
-				continue // failed and pending replies were never part of the conversation
-			}
-			cost := m.TokenCount + tokensPerMessage
-			if cost > budget {
-				budget = 0
-				break
-			}
-			budget -= cost
-			p.tokens += cost
-			history = append(history, PromptMessage{Role: string(m.Role), Content: m.Content})
-		}
-		if len(page) < historyPageSize {
-			break
-		}
-		before = page[len(page)-1].ID
+	w, err := e.history(ctx, room.ID, before)
+	if err != nil {
+		return nil, Internal(err)
 	}
-	reverse(history)
+	w.system, w.systemTokens = sc.system, sc.systemTokens
+	p.window = w
+	first := len(w.entries)
+	for first > 0 && w.entries[first-1].cost <= budget {
+		first--
+		budget -= w.entries[first].cost
+		p.tokens += w.entries[first].cost
+	}
+	history := w.entries[first:]
 
-	p.history = len(history)
 	p.messages = make([]PromptMessage, 0, len(history)+2)
 	p.messages = append(p.messages, PromptMessage{Role: "system", Content: sc.system})
-	p.messages = append(p.messages, history...)
+	for _, h := range history {
+		p.messages = append(p.messages, PromptMessage{Role: string(h.role), Content: h.content})
+	}
 	p.messages = append(p.messages, tail)
 	return p, nil
 }

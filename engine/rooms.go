@@ -83,6 +83,7 @@ func (e *Engine) DeleteRoom(ctx context.Context, userID, roomID int64) error {
 		return lockError(err)
 	}
 	defer unlock()
+	e.windows.drop(roomID)
 	return notFound(e.store.DeleteRoom(ctx, userID, roomID), "Room")
 }
 
@@ -97,6 +98,7 @@ func (e *Engine) ResetRoom(ctx context.Context, userID, roomID int64) error {
 		return lockError(err)
 	}
 	defer unlock()
+	e.windows.drop(roomID)
 	if err := e.store.DeleteMessages(ctx, roomID, 0); err != nil {
 		return Internal(err)
 	}

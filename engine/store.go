@@ -58,6 +58,9 @@ type RoomStore interface {
 type MessageStore interface {
 	// CreateMessage inserts m and sets its ID and CreatedAt. IDs grow with insertion order.
 	CreateMessage(ctx context.Context, m *Message) error
+	// CreateMessages inserts msgs, in order, in one transaction (a turn's user
+	// message and pending reply), and sets their IDs and CreatedAt.
+	CreateMessages(ctx context.Context, msgs ...*Message) error
 	// ListMessages returns at most limit messages of a room with ID < beforeID
 	// (beforeID 0: from the newest), newest first.
 	ListMessages(ctx context.Context, roomID, beforeID int64, limit int) ([]*Message, error)

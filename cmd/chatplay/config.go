@@ -54,6 +54,7 @@ type ModelConfig struct {
 	ContextTokens  int           `yaml:"context_tokens"`
 	Temperature    float64       `yaml:"temperature"`
 	Tokenizer      string        `yaml:"tokenizer"`
+	CachedRooms    int           `yaml:"cached_rooms"`
 }
 
 // RetryConfig bounds retries of transient model failures.
@@ -91,7 +92,7 @@ func defaultConfig() Config {
 		Server:   ServerConfig{Addr: ":8080", ShutdownTimeout: 25 * time.Second, ReadTimeout: 10 * time.Second},
 		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true},
 		Model: ModelConfig{BaseURL: openAIURL, Default: "gpt-4o-mini", Timeout: 60 * time.Second,
-			MaxReplyTokens: 512, ContextTokens: 8192, Temperature: 0.8, Tokenizer: "o200k_base"},
+			MaxReplyTokens: 512, ContextTokens: 8192, Temperature: 0.8, Tokenizer: "o200k_base", CachedRooms: 1000},
 		Retry: RetryConfig{MaxAttempts: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, Deadline: 120 * time.Second},
 		Limits: LimitsConfig{MaxMessageChars: 4000, MaxTitleChars: 100, MaxSituationChars: 1000, MaxRoleChars: 200,
 			MaxRoomsPerUser: 200, MaxPageSize: 100, TurnsPerMinute: 20, TokensPerDay: 200000},
@@ -287,6 +288,9 @@ func (c Config) validate() error {
 	}
 	if c.Model.Temperature < 0 || c.Model.Temperature > 2 {
 		bad("model.temperature", "must be between 0 and 2")
+	}
+	if c.Model.CachedRooms < 0 {
+		bad("model.cached_rooms", "must be 0 (no cache) or more")
 	}
 	if c.Limits.TurnsPerMinute < 0 || c.Limits.TokensPerDay < 0 || c.Limits.MaxRoomsPerUser < 0 {
 		bad("limits", "turns_per_minute, tokens_per_day and max_rooms_per_user must be 0 (no limit) or more")

@@ -119,7 +119,7 @@ func newEngine(cfg Config, store engine.Store, log *slog.Logger) (*engine.Engine
 		Retry: engine.RetryPolicy{MaxAttempts: cfg.Retry.MaxAttempts, BaseDelay: cfg.Retry.BaseDelay,
 			MaxDelay: cfg.Retry.MaxDelay, Deadline: cfg.Retry.Deadline},
 		Prompt: engine.PromptConfig{ContextTokens: cfg.Model.ContextTokens, MaxReplyTokens: cfg.Model.MaxReplyTokens,
-			Temperature: float32(cfg.Model.Temperature)},
+			Temperature: float32(cfg.Model.Temperature), CachedRooms: cfg.Model.CachedRooms},
 		Models:        engine.ModelPolicy{Default: cfg.Model.Default, Choices: cfg.Model.Allowed},
 		ShutdownGrace: cfg.Server.ShutdownTimeout - 2*time.Second,
 	}

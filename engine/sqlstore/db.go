@@ -10,8 +10,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -41,6 +43,12 @@ const (
 // SQLITE_BUSY when it would upgrade a read lock that another writer holds.
 const sqliteParams = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
 
+// maxConns bounds each pool, and is also how many idle connections it keeps
+// (database/sql keeps 2 by default, so that bursts would open and close
+// connections, running the SQLite pragmas each time): 4 per usable CPU, as
+// bun's documentation advises.
+var maxConns = 4 * runtime.GOMAXPROCS(0)
+
 // migrateLockKey is the PostgreSQL advisory lock held while migrating, so that
 // processes starting together migrate one after the other. It spells "chatplay".
 const migrateLockKey = 0x63686174706c6179
@@ -54,27 +62,27 @@ type DB struct {
 
 var _ engine.Store = (*DB)(nil)
 
-// Open connects to the database named by url, the database.url setting:
+// Open connects to the database named by dbURL, the database.url setting:
 // "sqlite:PATH" (the file and its directory are created if missing),
 // "sqlite::memory:" for a throwaway in-memory database, or a PostgreSQL URL
 // ("postgres://user:password@host:5432/name?sslmode=disable"; parameters
 // pgdriver does not know, such as search_path, are set on every connection).
 // Open checks that the database answers; it does not migrate (see Migrate).
-func Open(ctx context.Context, url string) (*DB, error) {
+func Open(ctx context.Context, dbURL string) (*DB, error) {
 	var (
 		sqldb   *sql.DB
 		dialect string
 		err     error
 	)
 	switch {
-	case strings.HasPrefix(url, "sqlite:"):
+	case strings.HasPrefix(dbURL, "sqlite:"):
 		dialect = DialectSQLite
-		sqldb, err = openSQLite(strings.TrimPrefix(url, "sqlite:"))
-	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		sqldb, err = openSQLite(strings.TrimPrefix(dbURL, "sqlite:"))
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
 		dialect = DialectPostgres
-		sqldb, err = openPostgres(url)
+		sqldb, err = openPostgres(dbURL)
 	default:
-		return nil, fmt.Errorf("sqlstore: database.url must start with sqlite: or postgres://, got %q", redact(url))
+		return nil, fmt.Errorf("sqlstore: database.url must start with sqlite: or postgres://, got %q", redact(dbURL))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open %s database: %w", dialect, err)
@@ -111,11 +119,10 @@ func openSQLite(path string) (*sql.DB, error) {
 			return nil, err
 		}
 		// Every connection to ":memory:" is a database of its own: keep exactly
-		// one, open for as long as the pool lives.
+		// one, open for as long as the pool lives (connections have no maximum
+		// lifetime by default).
 		sqldb.SetMaxOpenConns(1)
 		sqldb.SetMaxIdleConns(1)
-		sqldb.SetConnMaxLifetime(0)
-		sqldb.SetConnMaxIdleTime(0)
 		return sqldb, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
@@ -124,35 +131,37 @@ func openSQLite(path string) (*sql.DB, error) {
 	// A file: URI, so that SQLite itself parses the name; '%', '?' and '#'
 	// would otherwise end the path or start an escape.
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return sql.Open("sqlite", "file:"+escaped+"?"+sqliteParams)
+	sqldb, err := sql.Open("sqlite", "file:"+escaped+"?"+sqliteParams)
+	if err != nil {
+		return nil, err
+	}
+	sqldb.SetMaxOpenConns(maxConns)
+	sqldb.SetMaxIdleConns(maxConns)
+	return sqldb, nil
 }
 
-// openPostgres opens a pool on the PostgreSQL database at url.
-func openPostgres(url string) (sqldb *sql.DB, err error) {
+// openPostgres opens a pool on the PostgreSQL database at dbURL.
+func openPostgres(dbURL string) (sqldb *sql.DB, err error) {
 	// pgdriver.WithDSN panics on a URL it cannot parse (a bad sslmode, a
 	// malformed timeout); turn that into an error naming the setting.
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("invalid database.url %q: %v", redact(url), r)
+			err = fmt.Errorf("invalid database.url %q: %v", redact(dbURL), r)
 		}
 	}()
-	return sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url))), nil
+	sqldb = sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dbURL)))
+	sqldb.SetMaxOpenConns(maxConns)
+	sqldb.SetMaxIdleConns(maxConns)
+	return sqldb, nil
 }
 
 // redact hides the password of a database URL, for error messages.
-func redact(url string) string {
-	scheme, rest, ok := strings.Cut(url, "://")
-	if !ok {
-		return url
+func redact(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return "(an unparsable URL)"
 	}
-	userinfo, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return url
-	}
-	if user, _, hasPassword := strings.Cut(userinfo, ":"); hasPassword {
-		return scheme + "://" + user + ":xxxxx@" + host
-	}
-	return url
+	return u.Redacted()
 }
 
 // Close closes every connection.

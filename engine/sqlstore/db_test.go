@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,6 +168,55 @@ func TestMigrateDownUp(t *testing.T) {
 		}
 		if applied, err := db.Migrator().AppliedMigrations(ctx); err != nil || len(applied) == 0 {
 			t.Errorf("AppliedMigrations = %v, %v; want the migrations again", applied, err)
+		}
+	})
+}
+
+// TestOpenUnreachablePostgres checks that Open fails at once, rather than at
+// the first query, when no server answers.
+func TestOpenUnreachablePostgres(t *testing.T) {
+	t.Parallel()
+	db, err := sqlstore.Open(context.Background(), "postgres://chatplay:secret@127.0.0.1:1/chatplay?sslmode=disable")
+	if err == nil {
+		db.Close()
+		t.Fatal("Open succeeded with no server listening")
+	}
+	if strings.Contains(err.Error(), "secret") {
+		t.Errorf("the error shows the password: %v", err)
+	}
+}
+
+// TestMigrateConcurrently migrates one PostgreSQL database from several
+// sessions at once, as replicas starting together do: the advisory lock makes
+// them take turns, so none fails on a table another just created.
+func TestMigrateConcurrently(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		if db.Dialect() != sqlstore.DialectPostgres {
+			t.Skip("only PostgreSQL is shared by several processes")
+		}
+		t.Parallel()
+		ctx := context.Background()
+		if _, err := db.Migrator().Rollback(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Go(func() { errs[i] = db.Migrate(ctx) })
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("Migrate %d: %v", i, err)
+			}
+		}
+		applied, err := db.Migrator().AppliedMigrations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.Migrator().MigrationsWithStatus(ctx); err != nil || len(applied) != len(n) {
+			t.Errorf("%d migrations recorded as applied, want each of the %d once", len(applied), len(n))
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 // mustCreateUser creates a web user with email (none if "").
-func mustCreateUser(t *testing.T, db *sqlstore.DB, email string) *engine.User {
+func mustCreateUser(t testing.TB, db *sqlstore.DB, email string) *engine.User {
 	t.Helper()
 	u := &engine.User{DisplayName: "Learner", Locale: "en"}
 	if email != "" {

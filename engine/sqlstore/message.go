@@ -59,7 +59,7 @@ func (r *messageRow) message() *engine.Message {
 // insertion order. A room deleted meanwhile is engine.ErrNotFound.
 func (db *DB) CreateMessage(ctx context.Context, m *engine.Message) error {
 	row := newMessageRow(m)
-	row.CreatedAt = now()
+	row.ID, row.CreatedAt = 0, now() // the database assigns the ID
 	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
 		return wrapErr("create message", err)
 	}
@@ -69,18 +69,15 @@ func (db *DB) CreateMessage(ctx context.Context, m *engine.Message) error {
 
 // ListMessages returns at most limit messages of a room with ID < beforeID
 // (beforeID 0: from the newest), newest first. It reads the index on
-// (room_id, id) from the cursor down, so the newest page of a long
-// conversation costs what the newest page of a short one does.
+// (room_id, id) from the cursor down (see newestFirst), so the newest page of
+// a long conversation costs what the newest page of a short one does.
 func (db *DB) ListMessages(ctx context.Context, roomID, beforeID int64, limit int) ([]*engine.Message, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("sqlstore: list messages: limit %d is not positive", limit)
 	}
 	var rows []messageRow
 	err := db.bun.NewSelect().Model(&rows).
-		Where("m.room_id = ?", roomID).
-		Apply(idBefore("m.id", beforeID)).
-		OrderExpr("m.id DESC").
-		Limit(limit).
+		Apply(newestFirst("m.room_id", "m.id", roomID, beforeID, limit)).
 		Scan(ctx)
 	if err != nil {
 		return nil, wrapErr("list messages", err)
@@ -113,6 +110,7 @@ func (db *DB) DeleteMessages(ctx context.Context, roomID, afterID int64) error {
 func (db *DB) FinishReply(ctx context.Context, reply *engine.Message, call *engine.LLMCall) error {
 	msg := newMessageRow(reply)
 	crow := newLLMCallRow(call)
+	crow.ID = 0 // the database assigns it
 	if crow.CreatedAt.IsZero() {
 		crow.CreatedAt = now()
 	}
@@ -142,7 +140,7 @@ func (db *DB) FailPendingMessages(ctx context.Context, before time.Time, code en
 		Set("status = ?", engine.StatusFailed).
 		Set("error_code = ?", code).
 		Where("m.status = ?", engine.StatusPending).
-		
+		Where("m.created_at < ?", normalize(before)).
 		Exec(ctx)
 	if err != nil {
 		return 0, wrapErr("fail pending messages", err)

@@ -48,6 +48,34 @@ func TestMessageCRUD(t *testing.T) {
 	})
 }
 
+// TestCreateMessages stores a turn's user message and pending reply together.
+func TestCreateMessages(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		room := mustCreateRoom(t, db, mustCreateUser(t, db, ""), "r")
+		before := mustCreateMessage(t, db, room, engine.RoleUser, "earlier")
+		user := &engine.Message{RoomID: room.ID, Role: engine.RoleUser, Content: "안녕", Status: engine.StatusComplete, Source: engine.SourceTelegram, TokenCount: 2}
+		reply := &engine.Message{RoomID: room.ID, Role: engine.RoleAssistant, Status: engine.StatusPending, Source: engine.SourceTelegram}
+		if err := db.CreateMessages(ctx, user, reply); err != nil {
+			t.Fatal(err)
+		}
+		if !(before.ID < user.ID && user.ID < reply.ID) || user.CreatedAt.IsZero() {
+			t.Fatalf("IDs %d, %d, %d (CreatedAt %v): want them growing in insertion order", before.ID, user.ID, reply.ID, user.CreatedAt)
+		}
+		got, err := db.ListMessages(ctx, room.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []*engine.Message{reply, user, before}; !reflect.DeepEqual(got, want) {
+			t.Errorf("ListMessages = %+v, want %+v", got, want)
+		}
+		err = db.CreateMessages(ctx, &engine.Message{RoomID: room.ID + 1000, Role: engine.RoleUser, Status: engine.StatusComplete, Source: engine.SourceWeb})
+		wantNotFound(t, "CreateMessages(unknown room)", err)
+	})
+}
+
 // TestListMessagesPages walks a room's history page by page, with another
 // room's messages interleaved, and checks every boundary.
 func TestListMessagesPages(t *testing.T) {

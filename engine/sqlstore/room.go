@@ -61,7 +61,7 @@ func (r *roomRow) room() *engine.Room {
 // CreateRoom inserts r and sets its ID, CreatedAt and UpdatedAt.
 func (db *DB) CreateRoom(ctx context.Context, r *engine.Room) error {
 	row := newRoomRow(r)
-	row.CreatedAt = now()
+	row.ID, row.CreatedAt = 0, now() // the database assigns the ID
 	row.UpdatedAt = row.CreatedAt
 	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
 		return wrapErr("create room", err)
@@ -84,18 +84,15 @@ func (db *DB) FindRoom(ctx context.Context, ownerID, id int64) (*engine.Room, er
 }
 
 // ListRooms returns at most limit of ownerID's rooms with ID < beforeID
-// (beforeID 0: from the newest), newest first. It reads the index on
-// (owner_id, id) from the cursor down, so every page costs the same.
+// (beforeID 0: from the newest), newest first, reading the index on
+// (owner_id, id) (see newestFirst).
 func (db *DB) ListRooms(ctx context.Context, ownerID, beforeID int64, limit int) ([]*engine.Room, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("sqlstore: list rooms: limit %d is not positive", limit)
 	}
 	var rows []roomRow
 	err := db.bun.NewSelect().Model(&rows).
-		Where("r.owner_id = ?", ownerID).
-		Apply(idBefore("r.id", beforeID)).
-		OrderExpr("r.id DESC").
-		Limit(limit).
+		Apply(newestFirst("r.owner_id", "r.id", ownerID, beforeID, limit)).
 		Scan(ctx)
 	if err != nil {
 		return nil, wrapErr("list rooms", err)
@@ -105,17 +102,6 @@ func (db *DB) ListRooms(ctx context.Context, ownerID, beforeID int64, limit int)
 		rooms[i] = rows[i].room()
 	}
 	return rooms, nil
-}
-
-// idBefore restricts a keyset-paginated query to column < beforeID, unless
-// beforeID is 0 (the first page).
-func idBefore(column string, beforeID int64) func(*bun.SelectQuery) *bun.SelectQuery {
-	return func(q *bun.SelectQuery) *bun.SelectQuery {
-		if beforeID > 0 {
-			q = q.Where("? < ?", bun.Safe(column), beforeID)
-		}
-		return q
-	}
 }
 
 // CountRooms returns how many rooms ownerID has.

@@ -83,7 +83,7 @@ func (r *identityRow) identity() *engine.Identity {
 // set, in lower case. A taken email is a conflict.
 func (db *DB) CreateUser(ctx context.Context, u *engine.User) error {
 	row := newUserRow(u)
-	row.CreatedAt = now()
+	row.ID, row.CreatedAt = 0, now() // the database assigns the ID
 	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
 		return wrapErr("create user", err)
 	}
@@ -156,7 +156,7 @@ func (db *DB) EnsureIdentityUser(ctx context.Context, id *engine.Identity, u *en
 
 	created := now()
 	urow := newUserRow(u)
-	urow.CreatedAt = created
+	urow.ID, urow.CreatedAt = 0, created
 	irow := &identityRow{Provider: id.Provider, Subject: id.Subject, Username: id.Username, CreatedAt: created}
 	var identityTaken bool
 	err = db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
