@@ -14,6 +14,7 @@ type Store interface {
 	RoomStore
 	MessageStore
 	UsageStore
+	BindingStore
 }
 
 // UserStore keeps users and their platform identities.

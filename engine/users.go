@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"strings"
 )
 
@@ -24,7 +25,7 @@ func (e *Engine) EnsureIdentityUser(ctx context.Context, provider Provider, subj
 		return nil, Invalid("subject", "The platform user id is missing.")
 	}
 	id := &Identity{Provider: provider, Subject: subject, Username: username}
-	u := &User{DisplayName: truncateRunes(displayName, 100), Locale: locale}
+	u := &User{DisplayName: truncateRunes(displayName, maxDisplayNameLen), Locale: NormalizeLocale(locale)}
 	user, _, err := e.store.EnsureIdentityUser(ctx, id, u)
 	if err != nil {
 		return nil, AsError(err)
@@ -41,4 +42,99 @@ func truncateRunes(s string, n int) string {
 		n--
 	}
 	return s
+}
+
+// NewUser holds the fields of a web account.
+type NewUser struct {
+	Email        string
+	PasswordHash string // a PHC string made by the caller's password hasher
+	DisplayName  string
+	Locale       string
+}
+
+// Limits of a user's own fields.
+const (
+	maxEmailLen       = 254 // RFC 5321's path limit
+	maxDisplayNameLen = 100 // characters
+)
+
+// SupportedLocales are the interface languages of the surfaces.
+var SupportedLocales = []string{"ko", "en", "ja"}
+
+// NormalizeLocale maps a BCP 47 tag (ko-KR, ja, en-US, …) to a supported
+// locale, English otherwise.
+func NormalizeLocale(tag string) string {
+	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	base, _, _ = strings.Cut(base, "_")
+	for _, l := range SupportedLocales {
+		if base == l {
+			return l
+		}
+	}
+	return "en"
+}
+
+// NormalizeEmail returns email trimmed and lower-cased, or an invalid error.
+func NormalizeEmail(email string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	at := strings.LastIndexByte(email, '@')
+	if len(email) > maxEmailLen || at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>\",;") ||
+		!strings.Contains(email[at+1:], ".") {
+		return "", Invalid("email", "Enter a valid email address.")
+	}
+	return email, nil
+}
+
+// CreateUser creates a web account. The email is stored lower-case; a taken
+// email is a conflict.
+func (e *Engine) CreateUser(ctx context.Context, in NewUser) (*User, error) {
+	email, err := NormalizeEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	name := strings.TrimSpace(in.DisplayName)
+	if name == "" {
+		name, _, _ = strings.Cut(email, "@")
+	}
+	if err := checkText("display_name", name, maxDisplayNameLen, true); err != nil {
+		return nil, err
+	}
+	if in.PasswordHash == "" {
+		return nil, Internal(errors.New("create user: no password hash"))
+	}
+	u := &User{Email: &email, PasswordHash: &in.PasswordHash, DisplayName: name, Locale: NormalizeLocale(in.Locale)}
+	if err := e.store.CreateUser(ctx, u); err != nil {
+		if ErrorCode(err) == CodeConflict {
+			return nil, &Error{Code: CodeConflict, Field: "email", Message: "An account with this email already exists.", Err: err}
+		}
+		return nil, AsError(err)
+	}
+	return u, nil
+}
+
+// FindUserByEmail returns the web account with email.
+func (e *Engine) FindUserByEmail(ctx context.Context, email string) (*User, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	u, err := e.store.FindUserByEmail(ctx, email)
+	if err != nil {
+		return nil, notFound(err, "User")
+	}
+	return u, nil
+}
+
+// UpdateUser writes u's email, password hash, display name and locale.
+func (e *Engine) UpdateUser(ctx context.Context, u *User) error {
+	if err := checkText("display_name", u.DisplayName, maxDisplayNameLen, false); err != nil {
+		return err
+	}
+	return notFound(e.store.UpdateUser(ctx, u), "User")
+}
+
+// DeleteUser deletes a user and everything it owns: identities, rooms,
+// messages, bindings and usage.
+func (e *Engine) DeleteUser(ctx context.Context, id int64) error {
+	return notFound(e.store.DeleteUser(ctx, id), "User")
 }

@@ -1,0 +1,5 @@
+DROP TABLE processed_events;
+
+--bun:split
+
+DROP TABLE bindings;
