@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/chatplay/chatplay/api"
@@ -48,7 +49,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return fmt.Errorf("listen on %s (server.addr): %w", cfg.Server.Addr, err)
 	}
 	log.Info("chatplay is serving", "addr", ln.Addr().String(), "version", buildVersion(),
-		"database", db.Dialect(), "model", cfg.Model.Default, "model_base_url", cfg.Model.BaseURL)
+		"database", db.Dialect(), "model", cfg.Model.Default, "model_base_url", redactURL(cfg.Model.BaseURL))
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -124,4 +125,14 @@ func newEngine(cfg Config, store engine.Store, log *slog.Logger) (*engine.Engine
 		ShutdownGrace: cfg.Server.ShutdownTimeout - 2*time.Second,
 	}
 	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Logger: log}), nil
+}
+
+// redactURL returns u without credentials or query, fit for a log line.
+func redactURL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable)"
+	}
+	parsed.User, parsed.RawQuery, parsed.Fragment = nil, "", ""
+	return parsed.String()
 }

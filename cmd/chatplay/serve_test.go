@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chatplay/chatplay/migrations"
 )
 
 // syncBuffer is a log sink safe for the server goroutine and the test.
@@ -118,13 +121,18 @@ func TestServeNeverLogsTheKey(t *testing.T) {
 func TestMigrateCommand(t *testing.T) {
 	vars := map[string]string{"CHATPLAY_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "m.db")}
 	var out bytes.Buffer
+	ms, err := migrations.New("sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := fmt.Sprintf("unapplied: %d\n", len(ms.Sorted()))
 	for _, step := range []struct{ cmd, want string }{
-		{"status", "unapplied: 1"},
+		{"status", all},
 		{"up", "migrated to"},
 		{"up", "up to date"},
-		{"status", "unapplied: 0"},
-		{"down", "rolled back"},
-		{"status", "unapplied: 1"},
+		{"status", "unapplied: 0\n"},
+		{"down", "rolled back"}, // the group that "up" applied: every migration
+		{"status", all},
 	} {
 		out.Reset()
 		if err := run(context.Background(), []string{"migrate", step.cmd}, env(vars), &out, &out); err != nil {
@@ -146,5 +154,16 @@ func TestVersionAndUsage(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"launch"}, env(nil), &out, &out); err == nil {
 		t.Fatal("an unknown command must fail")
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://api.openai.com/v1":                 "https://api.openai.com/v1",
+		"http://user:pass@localhost:11434/v1?key=x": "http://localhost:11434/v1",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
