@@ -101,3 +101,18 @@ func validScope(provider Provider, scope string) error {
 	}
 	return nil
 }
+
+// EventRetention is how long a claimed platform event is remembered. Platforms
+// redeliver within minutes (Telegram keeps updates for 24 hours at most), so a
+// week leaves a wide margin.
+const EventRetention = 7 * 24 * time.Hour
+
+// PruneEvents forgets platform events claimed longer than EventRetention ago
+// and returns how many. The service calls it periodically.
+func (e *Engine) PruneEvents(ctx context.Context) (int, error) {
+	n, err := e.store.PruneEvents(ctx, e.now().Add(-EventRetention))
+	if err != nil {
+		return 0, Internal(err)
+	}
+	return n, nil
+}

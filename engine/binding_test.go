@@ -83,3 +83,19 @@ func TestNormalizeLocale(t *testing.T) {
 		}
 	}
 }
+
+func TestPruneEventsKeepsRecent(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, nil)
+		ctx := context.Background()
+		if _, err := env.eng.ClaimEvent(ctx, engine.ProviderDiscord, "interaction:1"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := env.eng.PruneEvents(ctx); err != nil || n != 0 {
+			t.Fatalf("pruned %d (%v): a fresh event must be kept", n, err)
+		}
+		if ok, _ := env.eng.ClaimEvent(ctx, engine.ProviderDiscord, "interaction:1"); ok {
+			t.Fatal("a kept event was claimed again")
+		}
+	})
+}

@@ -1,0 +1,162 @@
+package discord
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/chatplay/chatplay/engine"
+)
+
+// msg names one of the bot's sentences in the catalog.
+type msg string
+
+// The bot's sentences.
+const (
+	msgHelp          msg = "help"
+	msgRoomCreated   msg = "room_created"
+	msgRoomsNone     msg = "rooms_none"
+	msgRoomsHeader   msg = "rooms_header"
+	msgEnter         msg = "enter"
+	msgEdit          msg = "edit"
+	msgDelete        msg = "delete"
+	msgCancel        msg = "cancel"
+	msgMore          msg = "more"
+	msgRoomSaved     msg = "room_saved"
+	msgConfirmDelete msg = "confirm_delete"
+	msgRoomDeleted   msg = "room_deleted"
+	msgCancelled     msg = "cancelled"
+	msgThreadOpened  msg = "thread_opened"
+	msgEnteredHere   msg = "entered_here"
+	msgContinue      msg = "continue"
+	msgRoomReset     msg = "room_reset"
+	msgNoRoom        msg = "no_room"
+	msgNoThread      msg = "no_thread"
+	msgEmptyReply    msg = "empty_reply"
+	msgEditTitle     msg = "edit_title"
+	msgFieldTitle    msg = "field_title"
+	msgFieldLanguage msg = "field_language"
+	msgFieldSituatn  msg = "field_situation"
+	msgFieldUserRole msg = "field_user_role"
+	msgFieldBotRole  msg = "field_bot_role"
+	msgYourText      msg = "your_text"
+)
+
+// catalog holds every sentence in English, Korean and Japanese. Arguments
+// are filled with fmt.Sprintf.
+var catalog = map[msg]map[string]string{
+	msgHelp: {
+		"en": "**chatplay**: role-play a scene with me in the language you are learning.\n" +
+			"`/room new` make a room (language, situation, your role, my role)\n`/room list` your rooms\n" +
+			"`/room enter` open a thread for a room; write there and I answer in character\n" +
+			"`/room edit`, `/room delete` change or remove a room\n`/say` speak in this thread's room (or your active room)\n" +
+			"`/retry` a new version of my last reply\n`/reset` clear the conversation",
+		"ko": "**chatplay**: 배우고 있는 언어로 저와 상황극을 해 보세요.\n" +
+			"`/room new` 방 만들기 (언어, 상황, 내 역할, 봇 역할)\n`/room list` 내 방 목록\n" +
+			"`/room enter` 방의 스레드 열기: 스레드에 쓰면 제가 역할대로 답합니다\n" +
+			"`/room edit`, `/room delete` 방 수정·삭제\n`/say` 이 스레드의 방(또는 현재 방)에 말하기\n" +
+			"`/retry` 마지막 답을 다시 쓰기\n`/reset` 대화 지우기",
+		"ja": "**chatplay**: 学んでいる言語で私とロールプレイをしましょう。\n" +
+			"`/room new` ルームを作る（言語、場面、あなたの役、私の役）\n`/room list` ルーム一覧\n" +
+			"`/room enter` ルームのスレッドを開く：スレッドに書くと役になりきって答えます\n" +
+			"`/room edit`・`/room delete` ルームの編集・削除\n`/say` このスレッドのルーム（または現在のルーム）で話す\n" +
+			"`/retry` 最後の返事を書き直す\n`/reset` 会話を消す",
+	},
+	msgRoomCreated: {"en": "Room **%s** is ready. Use `/room enter` to begin.", "ko": "**%s** 방을 만들었습니다. `/room enter`로 시작하세요.", "ja": "ルーム **%s** を作りました。`/room enter` で始めましょう。"},
+	msgRoomsNone:   {"en": "You have no rooms yet. Make one with `/room new`.", "ko": "아직 방이 없습니다. `/room new`로 만드세요.", "ja": "まだルームがありません。`/room new` で作りましょう。"},
+	msgRoomsHeader: {"en": "Your rooms:", "ko": "내 방:", "ja": "あなたのルーム："},
+	msgEnter:       {"en": "Enter", "ko": "입장", "ja": "入る"},
+	msgEdit:        {"en": "Edit", "ko": "수정", "ja": "編集"},
+	msgDelete:      {"en": "Delete", "ko": "삭제", "ja": "削除"},
+	msgCancel:      {"en": "Cancel", "ko": "취소", "ja": "キャンセル"},
+	msgMore:        {"en": "More", "ko": "더 보기", "ja": "もっと見る"},
+	msgRoomSaved:   {"en": "Room **%s** is saved.", "ko": "**%s** 방을 저장했습니다.", "ja": "ルーム **%s** を保存しました。"},
+	msgConfirmDelete: {"en": "Delete **%s** and its whole conversation?", "ko": "**%s** 방과 대화 전체를 삭제할까요?",
+		"ja": "**%s** と会話をすべて削除しますか？"},
+	msgRoomDeleted:  {"en": "Room **%s** is deleted.", "ko": "**%s** 방을 삭제했습니다.", "ja": "ルーム **%s** を削除しました。"},
+	msgCancelled:    {"en": "Nothing was deleted.", "ko": "삭제하지 않았습니다.", "ja": "削除しませんでした。"},
+	msgThreadOpened: {"en": "**%s** is played in %s.", "ko": "**%s** 방은 %s 에서 진행됩니다.", "ja": "**%s** は %s で進みます。"},
+	msgEnteredHere: {"en": "You are in **%s**. Speak with `/say` or just write here.", "ko": "**%s** 방에 들어왔습니다. `/say`로 말하거나 여기에 쓰세요.",
+		"ja": "**%s** に入りました。`/say` で話すか、ここに書いてください。"},
+	msgContinue: {"en": "The scene of **%s** goes on: write your next line here.", "ko": "**%s** 장면을 이어갑니다. 여기에 다음 대사를 쓰세요.",
+		"ja": "**%s** の場面の続きです。ここに次のセリフを書いてください。"},
+	msgRoomReset: {"en": "The conversation of **%s** is cleared.", "ko": "**%s** 방의 대화를 지웠습니다.", "ja": "**%s** の会話を消しました。"},
+	msgNoRoom: {"en": "There is no room here. Use `/room enter` (or `/room new` first).", "ko": "여기에는 방이 없습니다. `/room enter`를 쓰세요 (먼저 `/room new`).",
+		"ja": "ここにはルームがありません。`/room enter` を使ってください（先に `/room new`）。"},
+	msgNoThread: {"en": "I cannot open a thread here. I need to create public threads and send messages in threads.",
+		"ko": "여기에서는 스레드를 열 수 없습니다. 공개 스레드 만들기와 스레드에서 메시지 보내기 권한이 필요합니다.",
+		"ja": "ここではスレッドを開けません。公開スレッドの作成とスレッドでのメッセージ送信の権限が必要です。"},
+	msgEmptyReply:    {"en": "(no reply)", "ko": "(답 없음)", "ja": "（返事なし）"},
+	msgEditTitle:     {"en": "Edit room", "ko": "방 수정", "ja": "ルームの編集"},
+	msgFieldTitle:    {"en": "Title", "ko": "제목", "ja": "タイトル"},
+	msgFieldLanguage: {"en": "Language (ko, en, ja, zh, es, fr, de)", "ko": "언어 (ko, en, ja, zh, es, fr, de)", "ja": "言語 (ko, en, ja, zh, es, fr, de)"},
+	msgFieldSituatn:  {"en": "Situation", "ko": "상황", "ja": "場面"},
+	msgFieldUserRole: {"en": "Your role", "ko": "내 역할", "ja": "あなたの役"},
+	msgFieldBotRole:  {"en": "The bot's role", "ko": "봇의 역할", "ja": "ボットの役"},
+	msgYourText:      {"en": "What you wrote:", "ko": "작성한 내용:", "ja": "書いた内容："},
+}
+
+// errorText holds the short error sentence per engine error code.
+var errorText = map[engine.Code]map[string]string{
+	engine.CodeInvalid:            {"en": "That is not valid: %s.", "ko": "올바르지 않은 값입니다: %s.", "ja": "正しくない値です：%s。"},
+	engine.CodeUnauthenticated:    {"en": "Who are you? Try again.", "ko": "사용자를 확인할 수 없습니다. 다시 시도하세요.", "ja": "ユーザーを確認できません。もう一度お試しください。"},
+	engine.CodeNotFound:           {"en": "That room does not exist.", "ko": "그런 방은 없습니다.", "ja": "そのルームはありません。"},
+	engine.CodeConflict:           {"en": "That cannot be done now.", "ko": "지금은 할 수 없습니다.", "ja": "今はできません。"},
+	engine.CodeRateLimited:        {"en": "Too many messages. Try again in %d seconds.", "ko": "메시지가 너무 많습니다. %d초 후에 다시 시도하세요.", "ja": "メッセージが多すぎます。%d 秒後にもう一度お試しください。"},
+	engine.CodeModelUnavailable:   {"en": "The model is not answering right now. Try again in a moment.", "ko": "지금은 모델이 응답하지 않습니다. 잠시 후 다시 시도하세요.", "ja": "モデルが応答していません。少ししてからもう一度お試しください。"},
+	engine.CodeModelRejected:      {"en": "The model refused this conversation. Try `/reset`.", "ko": "모델이 이 대화를 거부했습니다. `/reset`을 해 보세요.", "ja": "モデルがこの会話を拒否しました。`/reset` をお試しください。"},
+	engine.CodeModelNotConfigured: {"en": "No model is configured on this server.", "ko": "이 서버에는 모델이 설정되어 있지 않습니다.", "ja": "このサーバーにはモデルが設定されていません。"},
+	engine.CodeUnavailable:        {"en": "The service is restarting. Try again in a moment.", "ko": "서비스가 다시 시작하는 중입니다. 잠시 후 다시 시도하세요.", "ja": "サービスが再起動中です。少ししてからもう一度お試しください。"},
+	engine.CodeInternal:           {"en": "Something went wrong on our side.", "ko": "서버에 문제가 생겼습니다.", "ja": "サーバーで問題が起きました。"},
+}
+
+// text returns sentence m in lang (English when missing), filled with args.
+func text(lang string, m msg, args ...any) string {
+	forms := catalog[m]
+	s, ok := forms[lang]
+	if !ok {
+		s = forms["en"]
+	}
+	if len(args) > 0 {
+		s = fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// errorMessage returns the short sentence that explains err to a user
+// speaking lang. In English a conflict or an invalid input uses the engine's
+// own safe message, which says more than the generic sentence.
+func errorMessage(lang string, err error) string {
+	e := engine.AsError(err)
+	forms, ok := errorText[e.Code]
+	if !ok {
+		forms = errorText[engine.CodeInternal]
+	}
+	s, ok := forms[lang]
+	if !ok {
+		s = forms["en"]
+	}
+	switch e.Code {
+	case engine.CodeInvalid:
+		if lang == "en" && e.Message != "" {
+			return e.Message
+		}
+		field := e.Field
+		if field == "" {
+			field = "input"
+		}
+		return fmt.Sprintf(s, field)
+	case engine.CodeConflict:
+		if lang == "en" && e.Message != "" {
+			return e.Message
+		}
+	case engine.CodeRateLimited:
+		return fmt.Sprintf(s, int(math.Ceil(math.Max(e.RetryAfter.Seconds(), 1))))
+	}
+	return s
+}
+
+// quote returns s as a Markdown block quote.
+func quote(s string) string {
+	return "> " + strings.ReplaceAll(s, "\n", "\n> ")
+}

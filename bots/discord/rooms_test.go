@@ -1,0 +1,232 @@
+package discord
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/chatplay/chatplay/bots/discord/discordfake"
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/engine/sqlstore"
+	"github.com/chatplay/chatplay/engine/sqlstore/sqlstoretest"
+)
+
+func TestRoomNew(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		resp := e.sendOK(t, e.golden(t, "command_room_new.json", alice)) // locale ko
+		if respType(resp) != int(discordgo.InteractionResponseChannelMessageWithSource) {
+			t.Fatalf("response = %v", resp)
+		}
+		d := respData(t, resp)
+		if !ephemeral(d) || !strings.Contains(d["content"].(string), "**Cafe in Seoul** 방을 만들었습니다") {
+			t.Errorf("response data = %v", d)
+		}
+		if am, ok := d["allowed_mentions"].(map[string]any); !ok || len(am["parse"].([]any)) != 0 {
+			t.Errorf("allowed_mentions = %v", d["allowed_mentions"])
+		}
+		u := e.user(t, alice)
+		if u.Locale != "ko" || u.DisplayName != "Alice" {
+			t.Errorf("user = %+v, want locale ko and the global name", u)
+		}
+		rooms, _, err := e.eng.ListRooms(context.Background(), u.ID, engine.Page{})
+		if err != nil || len(rooms) != 1 {
+			t.Fatalf("rooms = %v, %v", rooms, err)
+		}
+		r := rooms[0]
+		if r.Title != "Cafe in Seoul" || r.Language != "ko" || r.Situation != "ordering coffee in a cafe in Seoul" ||
+			r.UserRole != "customer" || r.BotRole != "barista" {
+			t.Errorf("room = %+v", r)
+		}
+		// The enter button names the new room.
+		row := d["components"].([]any)[0].(map[string]any)["components"].([]any)[0].(map[string]any)
+		if row["custom_id"] != "room:enter:"+fmtRoomID(r) {
+			t.Errorf("button = %v", row)
+		}
+
+		// An invalid language is refused in the user's language, and nothing is made.
+		m := e.golden(t, "command_room_new.json", alice)
+		set(t, m, "data.options.0.options.0.value", "xx")
+		d = respData(t, e.sendOK(t, m))
+		if !ephemeral(d) || !strings.Contains(d["content"].(string), "올바르지 않은 값입니다: language") {
+			t.Errorf("invalid language answered %v", d)
+		}
+		if n, _ := db.CountRooms(context.Background(), u.ID); n != 1 {
+			t.Errorf("rooms = %d, want 1", n)
+		}
+	})
+}
+
+func TestRoomList(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		var rooms []*engine.Room
+		for _, title := range []string{"one", "two", "three", "four", "five"} {
+			rooms = append(rooms, e.room(t, alice, title))
+		}
+		e.room(t, bob, "bob's secret")
+
+		d := respData(t, e.sendOK(t, e.golden(t, "command_room_list.json", alice)))
+		content := d["content"].(string)
+		if !ephemeral(d) || !strings.Contains(content, "**five**") || !strings.Contains(content, "**two**") ||
+			strings.Contains(content, "**one**") || strings.Contains(content, "bob") {
+			t.Errorf("first page = %q", content)
+		}
+		rows := d["components"].([]any)
+		if len(rows) != 5 {
+			t.Fatalf("rows = %d, want 4 rooms and a next-page row", len(rows))
+		}
+		first := rows[0].(map[string]any)["components"].([]any)
+		var ids []string
+		for _, b := range first {
+			ids = append(ids, b.(map[string]any)["custom_id"].(string))
+		}
+		want := []string{"room:enter:" + fmtRoomID(rooms[4]), "room:edit:" + fmtRoomID(rooms[4]), "room:delete:" + fmtRoomID(rooms[4])}
+		if strings.Join(ids, " ") != strings.Join(want, " ") {
+			t.Errorf("buttons = %v, want %v", ids, want)
+		}
+		next := rows[4].(map[string]any)["components"].([]any)[0].(map[string]any)["custom_id"].(string)
+
+		// The next-page button replaces the list with the rest.
+		m := e.golden(t, "button.json", alice)
+		set(t, m, "data.custom_id", next)
+		resp := e.sendOK(t, m)
+		if respType(resp) != int(discordgo.InteractionResponseUpdateMessage) {
+			t.Fatalf("next page response = %v", resp)
+		}
+		if c := respData(t, resp)["content"].(string); !strings.Contains(c, "**one**") || strings.Contains(c, "**two**") {
+			t.Errorf("second page = %q", c)
+		}
+	})
+}
+
+func TestRoomEdit(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		cafe := e.room(t, alice, "Cafe")
+		e.room(t, alice, "Bakery")
+		e.room(t, bob, "Bob's cafe")
+
+		// Autocomplete offers the caller's rooms that match, and only theirs.
+		resp := e.sendOK(t, e.golden(t, "autocomplete_room_enter.json", alice)) // typed "caf"
+		if respType(resp) != int(discordgo.InteractionApplicationCommandAutocompleteResult) {
+			t.Fatalf("autocomplete response = %v", resp)
+		}
+		choices := respData(t, resp)["choices"].([]any)
+		if len(choices) != 1 || choices[0].(map[string]any)["value"] != fmtRoomID(cafe) {
+			t.Errorf("choices = %v, want alice's Cafe only", choices)
+		}
+
+		// /room edit opens a modal holding the room's fields.
+		m := e.golden(t, "command_room_edit.json", alice)
+		set(t, m, "data.options.0.options.0.value", fmtRoomID(cafe))
+		resp = e.sendOK(t, m)
+		d := respData(t, resp)
+		if respType(resp) != int(discordgo.InteractionResponseModal) || d["custom_id"] != "room:save:"+fmtRoomID(cafe) {
+			t.Fatalf("edit response = %v", resp)
+		}
+		var values []string
+		for _, row := range d["components"].([]any) {
+			in := row.(map[string]any)["components"].([]any)[0].(map[string]any)
+			values = append(values, in["custom_id"].(string)+"="+in["value"].(string))
+		}
+		if got := strings.Join(values, ","); got != "title=Cafe,language=ko,situation=ordering coffee in a cafe in Seoul,user_role=customer,bot_role=barista" {
+			t.Errorf("modal inputs = %s", got)
+		}
+
+		// Submitting it saves the room.
+		m = e.golden(t, "modal_submit.json", alice)
+		set(t, m, "data.custom_id", "room:save:"+fmtRoomID(cafe))
+		d = respData(t, e.sendOK(t, m))
+		if !ephemeral(d) || d["content"] != "Room **Late-night cafe** is saved." {
+			t.Errorf("save answered %v", d)
+		}
+		r, err := e.eng.FindRoom(context.Background(), e.user(t, alice).ID, cafe.ID)
+		if err != nil || r.Title != "Late-night cafe" || r.Language != "ja" || r.Situation != "ordering tea in a cafe in Kyoto" ||
+			r.UserRole != "tourist" || r.BotRole != "tea master" {
+			t.Errorf("room = %+v, %v", r, err)
+		}
+	})
+}
+
+func TestRoomDelete(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		r := e.room(t, alice, "Cafe")
+		m := e.golden(t, "command_room_delete.json", alice)
+		set(t, m, "data.options.0.options.0.value", fmtRoomID(r))
+		d := respData(t, e.sendOK(t, m))
+		if !ephemeral(d) || d["content"] != "Delete **Cafe** and its whole conversation?" {
+			t.Fatalf("delete answered %v", d)
+		}
+		confirm := d["components"].([]any)[0].(map[string]any)["components"].([]any)[0].(map[string]any)["custom_id"].(string)
+		if confirm != "room:confirm:"+fmtRoomID(r) {
+			t.Fatalf("confirm button = %s", confirm)
+		}
+		if _, err := e.eng.FindRoom(context.Background(), e.user(t, alice).ID, r.ID); err != nil {
+			t.Fatal("the room went before the confirmation")
+		}
+
+		m = e.golden(t, "button.json", alice)
+		set(t, m, "data.custom_id", confirm)
+		resp := e.sendOK(t, m)
+		if respType(resp) != int(discordgo.InteractionResponseDeferredMessageUpdate) {
+			t.Fatalf("confirm response = %v", resp)
+		}
+		edits := discordfake.Filter(e.fake.Calls(), http.MethodPatch, "/webhooks/"+testAppID+"/"+m["token"].(string)+"/messages/@original")
+		if len(edits) != 1 || contents(edits)[0] != "Room **Cafe** is deleted." {
+			t.Errorf("edits = %v", contents(edits))
+		}
+		if _, err := e.eng.FindRoom(context.Background(), e.user(t, alice).ID, r.ID); engine.ErrorCode(err) != engine.CodeNotFound {
+			t.Errorf("room still there: %v", err)
+		}
+	})
+}
+
+// Another user reaches none of alice's rooms, whatever ids the interaction carries.
+func TestOtherUsersRefused(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		r := e.room(t, alice, "Cafe")
+		rid := fmtRoomID(r)
+		notFound := "That room does not exist."
+
+		for _, tc := range []struct {
+			golden, path, value string
+		}{
+			{"command_room_edit.json", "data.options.0.options.0.value", rid},
+			{"command_room_delete.json", "data.options.0.options.0.value", rid},
+			{"command_room_enter.json", "data.options.0.options.0.value", rid},
+			{"button.json", "data.custom_id", "room:confirm:" + rid},
+			{"button.json", "data.custom_id", "room:edit:" + rid},
+			{"button.json", "data.custom_id", "room:enter:" + rid},
+			{"modal_submit.json", "data.custom_id", "room:save:" + rid},
+		} {
+			m := e.golden(t, tc.golden, bob)
+			set(t, m, tc.path, tc.value)
+			resp := e.sendOK(t, m)
+			d := respData(t, resp)
+			if respType(resp) != int(discordgo.InteractionResponseChannelMessageWithSource) || !ephemeral(d) || d["content"] != notFound {
+				t.Errorf("%s %s: answered %v", tc.golden, tc.value, resp)
+			}
+		}
+		// Autocomplete shows bob nothing of alice's.
+		d := respData(t, e.sendOK(t, e.golden(t, "autocomplete_room_enter.json", bob)))
+		if len(d["choices"].([]any)) != 0 {
+			t.Errorf("bob's choices = %v", d["choices"])
+		}
+		got, err := e.eng.FindRoom(context.Background(), e.user(t, alice).ID, r.ID)
+		if err != nil || got.Title != "Cafe" {
+			t.Errorf("alice's room = %+v, %v", got, err)
+		}
+		if n := len(discordfake.Filter(e.fake.Calls(), http.MethodPost, "/channels/")); n != 0 {
+			t.Errorf("%d channel posts (threads, messages) for bob", n)
+		}
+		if e.model.Count() != 0 {
+			t.Errorf("the model was called %d times", e.model.Count())
+		}
+	})
+}
