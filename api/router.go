@@ -1,5 +1,7 @@
-// Package api is chatplay's HTTP surface: a Gin router with the JSON API and
-// the health endpoints. Handlers decode, call the engine, and encode.
+// Package api is chatplay's HTTP surface: a Gin router with the JSON API under
+// /api/v1, its OpenAPI document, the health endpoints, and whatever other
+// surfaces mount on the same listener. Handlers decode, call the engine, and
+// encode; the rules live in the engine.
 package api
 
 import (
@@ -16,16 +18,56 @@ import (
 // Deps are what the router serves.
 type Deps struct {
 	Engine *engine.Engine
+	// Sessions keeps web sign-ins and refresh tokens (the sqlstore).
+	Sessions engine.SessionStore
 	// Ready reports whether the service can take traffic (the database answers).
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger
+	// Auth configures accounts, tokens, cookies, CORS and request limits.
+	Auth Config
+	// Routes are other surfaces' endpoints (a Telegram webhook, a Discord
+	// interactions endpoint), mounted as they are, outside /api.
+	Routes []Route
+	// Now is the clock; time.Now by default.
+	Now func() time.Time
 }
 
-// NewRouter returns the HTTP handler of the whole service.
-func NewRouter(d Deps) http.Handler {
+// Route is an endpoint another surface mounts on the service's listener. Its
+// Handler gets the request untouched: no API middleware runs before it.
+type Route struct {
+	Method  string
+	Path    string // a Gin path, e.g. /telegram/webhook
+	Handler http.Handler
+}
+
+// apiPrefix is the base path of the JSON API.
+const apiPrefix = "/api/v1"
+
+// NewRouter returns the HTTP handler of the whole service. It panics on an
+// invalid Config (check it with Config.Validate first) or a Route that clashes
+// with another.
+func NewRouter(d Deps) *gin.Engine {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Engine == nil || d.Sessions == nil {
+		panic("api: Deps.Engine and Deps.Sessions are required")
+	}
+	if err := d.Auth.Validate(); err != nil {
+		panic("api: " + err.Error())
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery())
+	if err := r.SetTrustedProxies(d.Auth.TrustedProxies); err != nil {
+		panic("api: trusted proxies: " + err.Error())
+	}
+	h := newHandlers(d)
+	r.Use(gin.Recovery(), h.cors) // cors answers preflights, which match no route
+	r.NoRoute(h.noRoute)
+
 	r.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
@@ -41,5 +83,32 @@ func NewRouter(d Deps) http.Handler {
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
 	})
+	r.GET("/api/openapi.json", serveOpenAPI)
+
+	v1 := r.Group(apiPrefix, h.limitBody)
+	auth := v1.Group("/auth")
+	auth.POST("/signup", h.signup)
+	auth.POST("/login", h.login)
+	auth.POST("/refresh", h.refresh)
+
+	user := v1.Group("", h.authenticate)
+	user.POST("/auth/logout", h.logout)
+	user.GET("/auth/me", h.me)
+	user.DELETE("/auth/me", h.deleteMe)
+	user.GET("/rooms", h.listRooms)
+	user.POST("/rooms", h.createRoom)
+	user.GET("/rooms/:id", h.getRoom)
+	user.PATCH("/rooms/:id", h.updateRoom)
+	user.DELETE("/rooms/:id", h.deleteRoom)
+	user.GET("/rooms/:id/messages", h.listMessages)
+	user.POST("/rooms/:id/messages", h.sendMessage)
+	user.POST("/rooms/:id/regenerate", h.regenerate)
+	user.POST("/rooms/:id/reset", h.resetRoom)
+	user.POST("/rooms/:id/open", h.openScene)
+	user.GET("/usage", h.usage)
+
+	for _, rt := range d.Routes {
+		r.Handle(rt.Method, rt.Path, gin.WrapH(rt.Handler))
+	}
 	return r
 }

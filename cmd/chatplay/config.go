@@ -27,6 +27,7 @@ type Config struct {
 	Model    ModelConfig    `yaml:"model"`
 	Retry    RetryConfig    `yaml:"retry"`
 	Limits   LimitsConfig   `yaml:"limits"`
+	Auth     AuthConfig     `yaml:"auth"`
 	Log      LogConfig      `yaml:"log"`
 }
 
@@ -89,14 +90,15 @@ const openAIURL = "https://api.openai.com/v1"
 // defaultConfig returns the built-in defaults; config.yaml repeats them.
 func defaultConfig() Config {
 	return Config{
-		Server:   ServerConfig{Addr: ":8080", ShutdownTimeout: 25 * time.Second, ReadTimeout: 10 * time.Second},
+		Server:   ServerConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 25 * time.Second, ReadTimeout: 10 * time.Second},
 		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true},
 		Model: ModelConfig{BaseURL: openAIURL, Default: "gpt-4o-mini", Timeout: 60 * time.Second,
 			MaxReplyTokens: 512, ContextTokens: 8192, Temperature: 0.8, Tokenizer: "o200k_base", CachedRooms: 1000},
 		Retry: RetryConfig{MaxAttempts: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, Deadline: 120 * time.Second},
 		Limits: LimitsConfig{MaxMessageChars: 4000, MaxTitleChars: 100, MaxSituationChars: 1000, MaxRoleChars: 200,
 			MaxRoomsPerUser: 200, MaxPageSize: 100, TurnsPerMinute: 20, TokensPerDay: 200000},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Auth: defaultAuthConfig(),
+		Log:  LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -295,6 +297,7 @@ func (c Config) validate() error {
 	if c.Limits.TurnsPerMinute < 0 || c.Limits.TokensPerDay < 0 || c.Limits.MaxRoomsPerUser < 0 {
 		bad("limits", "turns_per_minute, tokens_per_day and max_rooms_per_user must be 0 (no limit) or more")
 	}
+	c.Auth.validate(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

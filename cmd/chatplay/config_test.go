@@ -33,6 +33,12 @@ func TestCommittedConfigMatchesDefaults(t *testing.T) {
 	if len(cfg.Model.Allowed) == 0 {
 		cfg.Model.Allowed = nil // "allowed: []" in the file
 	}
+	if len(cfg.Auth.CORSAllowedOrigins) == 0 {
+		cfg.Auth.CORSAllowedOrigins = nil
+	}
+	if len(cfg.Auth.TrustedProxies) == 0 {
+		cfg.Auth.TrustedProxies = nil
+	}
 	if !reflect.DeepEqual(cfg, def) {
 		t.Fatalf("config.yaml and defaultConfig differ:\n file %+v\n code %+v", cfg, def)
 	}

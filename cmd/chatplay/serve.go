@@ -22,6 +22,10 @@ import (
 // requests, in-flight replies get the shutdown timeout to finish (after which
 // they are stored as failed), and the database closes.
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	secret, err := jwtSecret(cfg, log)
+	if err != nil {
+		return err
+	}
 	db, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -38,9 +42,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Warn("marked replies left pending by an earlier run as failed", "count", n)
 	}
 
+	if _, err := db.DeleteExpiredSessions(ctx, time.Now()); err != nil {
+		return fmt.Errorf("prune expired sign-ins: %w", err)
+	}
+	go pruneSessions(ctx, db, log)
+	router := api.NewRouter(api.Deps{Engine: eng, Sessions: db, Ready: db.Ping, Logger: log,
+		Auth: cfg.Auth.apiConfig(secret)})
+
 	srv := &http.Server{
 		Addr:              cfg.Server.Addr,
-		Handler:           api.NewRouter(api.Deps{Engine: eng, Ready: db.Ping, Logger: log}),
+		Handler:           router,
 		ReadHeaderTimeout: cfg.Server.ReadTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -74,6 +85,25 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// pruneSessions deletes expired sign-ins (and their refresh tokens) every
+// hour until ctx ends.
+func pruneSessions(ctx context.Context, db *sqlstore.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := db.DeleteExpiredSessions(ctx, time.Now()); err != nil {
+				log.Warn("prune expired sign-ins", "err", err)
+			} else if n > 0 {
+				log.Debug("pruned expired sign-ins", "count", n)
+			}
+		}
+	}
 }
 
 // openStore opens the database and, when configured, migrates it.

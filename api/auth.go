@@ -1,0 +1,247 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chatplay/chatplay/engine"
+)
+
+// signupRequest is the body of POST /auth/signup.
+type signupRequest struct {
+	Email       string `json:"email"`
+	Password    string `json:"password"`
+	DisplayName string `json:"display_name"`
+	Locale      string `json:"locale"`
+}
+
+// loginRequest is the body of POST /auth/login.
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// signup creates a web account and signs it in.
+func (h *handlers) signup(c *gin.Context) {
+	var in signupRequest
+	if !h.decode(c, &in, false) || !h.allowIP(c) {
+		return
+	}
+	if err := checkPassword(in.Password); err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	if _, err := engine.NormalizeEmail(in.Email); err != nil { // before the slow hash
+		h.abortWith(c, err)
+		return
+	}
+	hash, err := hashPassword(c.Request.Context(), in.Password)
+	if err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	locale := in.Locale
+	if locale == "" {
+		locale = c.GetHeader("Accept-Language")
+	}
+	u, err := h.eng.CreateUser(c.Request.Context(), engine.NewUser{Email: in.Email, PasswordHash: hash, DisplayName: in.DisplayName, Locale: locale})
+	if err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	h.signIn(c, u, http.StatusCreated)
+}
+
+// login signs a web account in. An unknown email and a wrong password get the
+// same answer, after the same work.
+func (h *handlers) login(c *gin.Context) {
+	var in loginRequest
+	if !h.decode(c, &in, false) {
+		return
+	}
+	if len(in.Email) > 320 {
+		h.abortWith(c, engine.Invalid("email", "The email is too long."))
+		return
+	}
+	if len(in.Password) > 4*MaxPasswordChars { // bytes: up to 4 per character
+		h.abortWith(c, engine.Invalid("password", "The password is too long."))
+		return
+	}
+	// The attempt counts as a failure of the account until it succeeds.
+	account := "acct:" + strings.ToLower(strings.TrimSpace(in.Email))
+	if wait := h.loginByAccount.take(account, h.now()); wait > 0 {
+		h.abortWith(c, &engine.Error{Code: engine.CodeRateLimited, RetryAfter: wait, Message: "Too many failed sign-ins for this account. Try again later."})
+		return
+	}
+	if !h.allowIP(c) {
+		return
+	}
+	u, err := h.eng.FindUserByEmail(c.Request.Context(), in.Email)
+	hash := dummyHash()
+	if err == nil && u.PasswordHash != nil {
+		hash = *u.PasswordHash
+	} else if err != nil && engine.ErrorCode(err) != engine.CodeNotFound && engine.ErrorCode(err) != engine.CodeInvalid {
+		h.abortWith(c, err)
+		return
+	}
+	ok, verr := verifyPassword(c.Request.Context(), hash, in.Password)
+	if verr != nil {
+		h.abortWith(c, verr)
+		return
+	}
+	if err != nil || u.PasswordHash == nil || !ok {
+		h.abortWith(c, engine.Errorf(engine.CodeUnauthenticated, "The email or password is wrong."))
+		return
+	}
+	h.loginByAccount.reset(account)
+	h.signIn(c, u, http.StatusOK)
+}
+
+// allowIP counts a login or signup against the caller's IP, answering 429
+// when it is over the limit.
+func (h *handlers) allowIP(c *gin.Context) bool {
+	if wait := h.loginByIP.take("ip:"+c.ClientIP(), h.now()); wait > 0 {
+		h.abortWith(c, &engine.Error{Code: engine.CodeRateLimited, RetryAfter: wait, Message: "Too many sign-in attempts from this address. Try again later."})
+		return false
+	}
+	return true
+}
+
+// signIn starts a session for u and answers its tokens, in the body and in cookies.
+func (h *handlers) signIn(c *gin.Context, u *engine.User, status int) {
+	now := h.now().UTC()
+	refresh := randomToken(32)
+	sess := &engine.Session{ID: randomToken(18), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(h.cfg.RefreshTTL)}
+	first := &engine.RefreshToken{Hash: hashRefresh(refresh), CreatedAt: now, ExpiresAt: sess.ExpiresAt}
+	if err := h.sessions.CreateSession(c.Request.Context(), sess, first); err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	h.answerTokens(c, u, sess.ID, refresh, first.ExpiresAt, status)
+}
+
+// answerTokens issues an access token in session sid and answers it with the
+// refresh token, setting the cookies.
+func (h *handlers) answerTokens(c *gin.Context, u *engine.User, sid, refresh string, refreshExpires time.Time, status int) {
+	access, err := h.tokens.issueAccess(u.ID, sid, h.now())
+	if err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	h.setAuthCookies(c, access, refresh, refreshExpires)
+	c.Header("Cache-Control", "no-store")
+	c.JSON(status, AuthResponse{User: newUserResponse(u), AccessToken: access, TokenType: "Bearer",
+		ExpiresIn: int(h.cfg.AccessTTL.Seconds()), RefreshToken: refresh})
+}
+
+// refreshRequest is the optional body of POST /auth/refresh.
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+// refresh trades a refresh token (from the body, else its cookie) for a new
+// access token and a new refresh token. A used one revokes its session.
+func (h *handlers) refresh(c *gin.Context) {
+	var in refreshRequest
+	if !h.decode(c, &in, true) {
+		return
+	}
+	token := in.RefreshToken
+	if token == "" {
+		ck, err := c.Cookie(cookieRefresh)
+		if err != nil || ck == "" {
+			h.abortWith(c, engine.Errorf(engine.CodeUnauthenticated, "No refresh token: sign in again."))
+			return
+		}
+		if !h.csrfOK(c) {
+			return
+		}
+		token = ck
+	}
+	if len(token) > maxRefreshTokenLen {
+		h.abortWith(c, engine.Invalid("refresh_token", "refresh_token is too long."))
+		return
+	}
+	now := h.now().UTC()
+	next := randomToken(32)
+	nextRow := &engine.RefreshToken{Hash: hashRefresh(next), CreatedAt: now, ExpiresAt: now.Add(h.cfg.RefreshTTL)}
+	sess, err := h.sessions.RotateRefreshToken(c.Request.Context(), hashRefresh(token), nextRow, now)
+	if err != nil {
+		if engine.ErrorCode(err) == engine.CodeNotFound {
+			err = engine.Errorf(engine.CodeUnauthenticated, "The refresh token is not valid. Sign in again.")
+		}
+		if engine.ErrorCode(err) == engine.CodeUnauthenticated {
+			h.clearAuthCookies(c)
+		}
+		h.abortWith(c, err)
+		return
+	}
+	u, err := h.eng.FindUser(c.Request.Context(), sess.UserID)
+	if err != nil {
+		h.abortWith(c, engine.Errorf(engine.CodeUnauthenticated, "This account no longer exists."))
+		return
+	}
+	h.answerTokens(c, u, sess.ID, next, nextRow.ExpiresAt, http.StatusOK)
+}
+
+// logout ends the caller's session: its access tokens and its whole
+// refresh-token family stop working at once.
+func (h *handlers) logout(c *gin.Context) {
+	if err := h.sessions.RevokeSession(c.Request.Context(), c.GetString(keySessionID), h.now().UTC()); err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	h.clearAuthCookies(c)
+	c.Status(http.StatusNoContent)
+}
+
+// me answers the caller's account.
+func (h *handlers) me(c *gin.Context) {
+	u, err := h.eng.FindUser(c.Request.Context(), userID(c))
+	if err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, UserBody{User: newUserResponse(u)})
+}
+
+// deleteMeRequest is the body of DELETE /auth/me.
+type deleteMeRequest struct {
+	Password string `json:"password"`
+}
+
+// deleteMe deletes the caller's account and everything it owns, once the
+// password is confirmed.
+func (h *handlers) deleteMe(c *gin.Context) {
+	var in deleteMeRequest
+	if !h.decode(c, &in, false) {
+		return
+	}
+	u, err := h.eng.FindUser(c.Request.Context(), userID(c))
+	if err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	if u.PasswordHash == nil || len(in.Password) > 4*MaxPasswordChars {
+		h.abortWith(c, engine.Invalid("password", "The password is wrong."))
+		return
+	}
+	ok, err := verifyPassword(c.Request.Context(), *u.PasswordHash, in.Password)
+	if err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	if !ok {
+		h.abortWith(c, engine.Invalid("password", "The password is wrong."))
+		return
+	}
+	if err := h.eng.DeleteUser(c.Request.Context(), u.ID); err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	h.clearAuthCookies(c)
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,182 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+)
+
+// The OpenAPI 3 document of the API, written by hand next to the router; a
+// test checks that it and the router's route table list the same operations.
+
+type obj = map[string]any
+
+// ref points at a schema of components.schemas.
+func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
+
+// respRef points at a response of components.responses.
+func respRef(name string) obj { return obj{"$ref": "#/components/responses/" + name} }
+
+func jsonBody(schema obj) obj {
+	return obj{"required": true, "content": obj{"application/json": obj{"schema": schema}}}
+}
+
+func jsonResponse(desc string, schema obj) obj {
+	return obj{"description": desc, "content": obj{"application/json": obj{"schema": schema}}}
+}
+
+// turnResponses are the answers of a chat turn: JSON, or an event stream.
+func turnResponses() obj {
+	return obj{
+		"201": obj{"description": "The turn is complete (JSON), or the stream of events (Accept: text/event-stream): " +
+			"message, reply_started, delta…, then reply or error.",
+			"content": obj{
+				"application/json":  obj{"schema": ref("Turn")},
+				"text/event-stream": obj{"schema": obj{"type": "string"}},
+			}},
+		"404": respRef("NotFound"), "429": respRef("RateLimited"), "503": respRef("Unavailable"),
+	}
+}
+
+func op(summary string, auth bool, body obj, responses obj, params ...obj) obj {
+	o := obj{"summary": summary, "responses": responses}
+	if body != nil {
+		o["requestBody"] = body
+	}
+	if len(params) > 0 {
+		o["parameters"] = params
+	}
+	if !auth {
+		o["security"] = []obj{}
+	}
+	return o
+}
+
+func param(name, in, desc, typ string) obj {
+	return obj{"name": name, "in": in, "description": desc, "required": in == "path", "schema": obj{"type": typ}}
+}
+
+var (
+	roomID  = param("id", "path", "The room's id.", "integer")
+	limitQ  = param("limit", "query", "Page size; clamped to the server's maximum.", "integer")
+	noBody  = obj{"description": "Done."}
+	errResp = func(desc string) obj { return jsonResponse(desc, ref("Error")) }
+)
+
+func str(desc string) obj { return obj{"type": "string", "description": desc} }
+
+func object(required []string, props obj) obj {
+	return obj{"type": "object", "required": required, "properties": props}
+}
+
+func openAPIDocument() obj {
+	user := object([]string{"id", "email", "display_name", "locale", "created_at"}, obj{
+		"id": obj{"type": "integer"}, "email": obj{"type": "string", "nullable": true}, "display_name": str(""),
+		"locale": str(""), "created_at": obj{"type": "string", "format": "date-time"}})
+	room := object([]string{"id", "title", "language", "situation", "user_role", "bot_role", "model", "created_at", "updated_at"}, obj{
+		"id": obj{"type": "integer"}, "title": str(""), "language": str("ko, en, ja, zh, es, fr or de"), "situation": str(""),
+		"user_role": str(""), "bot_role": str(""), "model": obj{"type": "string", "nullable": true},
+		"created_at": obj{"type": "string", "format": "date-time"}, "updated_at": obj{"type": "string", "format": "date-time"}})
+	message := object([]string{"id", "room_id", "role", "content", "status", "source", "token_count", "created_at"}, obj{
+		"id": obj{"type": "integer"}, "room_id": obj{"type": "integer"}, "role": obj{"type": "string", "enum": []string{"user", "assistant"}},
+		"content": str(""), "status": obj{"type": "string", "enum": []string{"pending", "complete", "failed"}},
+		"error_code": str("Why a failed reply failed."), "source": str("web, telegram or discord"),
+		"token_count": obj{"type": "integer"}, "created_at": obj{"type": "string", "format": "date-time"}})
+	roomInput := object(nil, obj{"title": str(""), "language": str(""), "situation": str(""), "user_role": str(""),
+		"bot_role": str(""), "model": str("Empty: the default model.")})
+	createRoom := object([]string{"language", "situation", "user_role", "bot_role"}, roomInput["properties"].(obj))
+
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{"title": "chatplay API", "version": "1",
+			"description": "Role-play conversations with a language model. Authenticate with `Authorization: Bearer <access_token>`, " +
+				"or with the HttpOnly cookies set at sign-in plus the X-CSRF-Token header (the chatplay_csrf cookie's value) on unsafe methods."},
+		"servers":  []obj{{"url": "/"}},
+		"security": []obj{{"bearer": []string{}}},
+		"paths": obj{
+			"/healthz":          obj{"get": op("The process is up.", false, nil, obj{"200": noBody})},
+			"/readyz":           obj{"get": op("The database answers.", false, nil, obj{"200": noBody, "503": noBody})},
+			"/api/openapi.json": obj{"get": op("This document.", false, nil, obj{"200": noBody})},
+			"/api/v1/auth/signup": obj{"post": op("Create an account and sign in.", false,
+				jsonBody(object([]string{"email", "password"}, obj{"email": str(""), "password": str("8 to 128 characters, not a common password."),
+					"display_name": str(""), "locale": str("ko, en or ja")})),
+				obj{"201": jsonResponse("Signed in; the auth cookies are set.", ref("Auth")), "400": respRef("Invalid"), "409": errResp("The email is taken."), "429": respRef("RateLimited")})},
+			"/api/v1/auth/login": obj{"post": op("Sign in.", false,
+				jsonBody(object([]string{"email", "password"}, obj{"email": str(""), "password": str("")})),
+				obj{"200": jsonResponse("Signed in; the auth cookies are set.", ref("Auth")), "401": respRef("Unauthenticated"), "429": respRef("RateLimited")})},
+			"/api/v1/auth/refresh": obj{"post": op("Trade a refresh token (body or cookie) for new tokens; a reused one ends its sign-in.", false,
+				obj{"required": false, "content": obj{"application/json": obj{"schema": object(nil, obj{"refresh_token": str("")})}}},
+				obj{"200": jsonResponse("New tokens.", ref("Auth")), "401": respRef("Unauthenticated")})},
+			"/api/v1/auth/logout": obj{"post": op("End this sign-in: its access and refresh tokens stop working at once.", true, nil,
+				obj{"204": noBody, "401": respRef("Unauthenticated")})},
+			"/api/v1/auth/me": obj{
+				"get": op("The caller's account.", true, nil, obj{"200": jsonResponse("The account.", object([]string{"user"}, obj{"user": ref("User")})), "401": respRef("Unauthenticated")}),
+				"delete": op("Delete the account and everything it owns.", true, jsonBody(object([]string{"password"}, obj{"password": str("")})),
+					obj{"204": noBody, "400": respRef("Invalid"), "401": respRef("Unauthenticated")}),
+			},
+			"/api/v1/rooms": obj{
+				"get": op("The caller's rooms, newest first.", true, nil,
+					obj{"200": jsonResponse("A page.", object([]string{"rooms", "next_cursor"}, obj{"rooms": obj{"type": "array", "items": ref("Room")}, "next_cursor": str("")}))},
+					limitQ, param("cursor", "query", "next_cursor of the previous page.", "string")),
+				"post": op("Create a room.", true, jsonBody(createRoom),
+					obj{"201": jsonResponse("The room.", ref("RoomBody")), "400": respRef("Invalid"), "409": errResp("Too many rooms.")}),
+			},
+			"/api/v1/rooms/{id}": obj{
+				"get":    op("One room.", true, nil, obj{"200": jsonResponse("The room.", ref("RoomBody")), "404": respRef("NotFound")}, roomID),
+				"patch":  op("Change some of a room's fields.", true, jsonBody(roomInput), obj{"200": jsonResponse("The room.", ref("RoomBody")), "400": respRef("Invalid"), "404": respRef("NotFound")}, roomID),
+				"delete": op("Delete a room and its conversation.", true, nil, obj{"204": noBody, "404": respRef("NotFound")}, roomID),
+			},
+			"/api/v1/rooms/{id}/messages": obj{
+				"get": op("A page of the conversation, oldest first.", true, nil,
+					obj{"200": jsonResponse("A page.", object([]string{"messages", "next_cursor"}, obj{"messages": obj{"type": "array", "items": ref("Message")}, "next_cursor": str("The before of the older page.")})), "404": respRef("NotFound")},
+					roomID, limitQ, param("before", "query", "next_cursor of the newer page.", "string")),
+				"post": op("Send a message and get the reply (JSON, or streamed with Accept: text/event-stream).", true,
+					jsonBody(object([]string{"content"}, obj{"content": str("")})), turnResponses(), roomID),
+			},
+			"/api/v1/rooms/{id}/regenerate": obj{"post": op("Replace the last reply (streamed like a message).", true, nil, turnResponses(), roomID)},
+			"/api/v1/rooms/{id}/open":       obj{"post": op("Have the bot open an empty room's scene in character (streamed like a message).", true, nil, turnResponses(), roomID)},
+			"/api/v1/rooms/{id}/reset":      obj{"post": op("Clear the conversation, keep the room.", true, nil, obj{"204": noBody, "404": respRef("NotFound")}, roomID)},
+			"/api/v1/usage": obj{"get": op("The caller's token use by UTC day and model.", true, nil,
+				obj{"200": jsonResponse("Usage, newest day first.", object([]string{"days", "usage"}, obj{"days": obj{"type": "integer"},
+					"usage": obj{"type": "array", "items": object(nil, obj{"day": str("YYYY-MM-DD"), "model": str(""), "calls": obj{"type": "integer"},
+						"prompt_tokens": obj{"type": "integer"}, "completion_tokens": obj{"type": "integer"}})}}))},
+				param("days", "query", "How many days back, today included (default 30).", "integer"))},
+		},
+		"components": obj{
+			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+			"schemas": obj{
+				"User": user, "Room": room, "Message": message,
+				"RoomBody": object([]string{"room"}, obj{"room": ref("Room")}),
+				"Turn":     object([]string{"reply"}, obj{"message": ref("Message"), "reply": ref("Message")}),
+				"Auth": object([]string{"user", "access_token", "token_type", "expires_in", "refresh_token"}, obj{
+					"user": ref("User"), "access_token": str("A JWT, about 15 minutes of life."), "token_type": str("Bearer"),
+					"expires_in": obj{"type": "integer"}, "refresh_token": str("Opaque; single use.")}),
+				"Error": object([]string{"error"}, obj{"error": object([]string{"code", "message"}, obj{
+					"code":    str("invalid, bad_request, unauthenticated, forbidden, not_found, conflict, too_large, rate_limited, model_unavailable, model_rejected, model_not_configured, unavailable, internal"),
+					"message": str("Safe to show."), "field": str("With invalid: the input at fault.")})}),
+			},
+			"responses": obj{
+				"Invalid":         errResp("Invalid input; error.field names it."),
+				"Unauthenticated": errResp("No valid credentials."),
+				"NotFound":        errResp("Absent, or not the caller's."),
+				"RateLimited":     errResp("Over a limit; Retry-After says when to try again."),
+				"Unavailable":     errResp("The model or the service is unavailable."),
+			},
+		},
+	}
+}
+
+var openAPIJSON = sync.OnceValue(func() []byte {
+	b, err := json.Marshal(openAPIDocument())
+	if err != nil {
+		panic(err)
+	}
+	return b
+})
+
+// serveOpenAPI answers the OpenAPI document.
+func serveOpenAPI(c *gin.Context) {
+	c.Data(http.StatusOK, "application/json", openAPIJSON())
+}

@@ -1,0 +1,96 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// The Server-Sent Events of a streamed turn, in order: message (the stored
+// user message; not for a regeneration or an opening), reply_started (the
+// pending reply), delta (each piece of the reply), then reply (the stored,
+// complete reply) or error.
+const (
+	eventMessage      = "message"
+	eventReplyStarted = "reply_started"
+	eventDelta        = "delta"
+	eventReply        = "reply"
+	eventError        = "error"
+)
+
+// messageEvent is the data of message, reply_started and reply events.
+type messageEvent struct {
+	Message *MessageResponse `json:"message"`
+}
+
+// deltaEvent is the data of a delta event.
+type deltaEvent struct {
+	Text string `json:"text"`
+}
+
+// errorEvent is the data of an error event: the error, and the failed reply
+// as stored when there is one.
+type errorEvent struct {
+	Error ErrorDetail      `json:"error"`
+	Reply *MessageResponse `json:"reply,omitempty"`
+}
+
+// sseWriteTimeout bounds each event's write, so that a client that stops
+// reading cannot hold up the turn: its connection is dropped instead.
+const sseWriteTimeout = 10 * time.Second
+
+// sseWriter writes events to one response, flushing each. It sends the
+// response headers with the first event. After a failed write (the client
+// left) it drops the rest.
+type sseWriter struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	started bool
+	broken  bool
+}
+
+func newSSEWriter(w http.ResponseWriter) *sseWriter {
+	return &sseWriter{w: w, rc: http.NewResponseController(w)}
+}
+
+// send writes one event with data as JSON on a single data line.
+func (s *sseWriter) send(event string, data any) {
+	if s.broken {
+		return
+	}
+	if !s.started {
+		h := s.w.Header()
+		h.Set("Content-Type", "text/event-stream; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Accel-Buffering", "no") // tell nginx not to buffer the stream
+		s.w.WriteHeader(http.StatusOK)
+		s.started = true
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		s.broken = true
+		return
+	}
+	_ = s.rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout))
+	buf := make([]byte, 0, len(event)+len(b)+16)
+	buf = append(buf, "event: "...)
+	buf = append(buf, event...)
+	buf = append(buf, "\ndata: "...)
+	buf = append(buf, b...)
+	buf = append(buf, "\n\n"...)
+	if _, err := s.w.Write(buf); err != nil {
+		s.broken = true
+		return
+	}
+	if err := s.rc.Flush(); err != nil {
+		s.broken = true
+	}
+}
+
+// finish clears the write deadline the stream set, so that the next request
+// on a kept-alive connection does not inherit it.
+func (s *sseWriter) finish() {
+	if s.started {
+		_ = s.rc.SetWriteDeadline(time.Time{})
+	}
+}

@@ -1,0 +1,5 @@
+DROP TABLE refresh_tokens;
+
+--bun:split
+
+DROP TABLE auth_sessions;
