@@ -28,6 +28,8 @@ type Config struct {
 	Retry    RetryConfig    `yaml:"retry"`
 	Limits   LimitsConfig   `yaml:"limits"`
 	Auth     AuthConfig     `yaml:"auth"`
+	Telegram TelegramConfig `yaml:"telegram"`
+	Discord  DiscordConfig  `yaml:"discord"`
 	Log      LogConfig      `yaml:"log"`
 }
 
@@ -97,8 +99,10 @@ func defaultConfig() Config {
 		Retry: RetryConfig{MaxAttempts: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, Deadline: 120 * time.Second},
 		Limits: LimitsConfig{MaxMessageChars: 4000, MaxTitleChars: 100, MaxSituationChars: 1000, MaxRoleChars: 200,
 			MaxRoomsPerUser: 200, MaxPageSize: 100, TurnsPerMinute: 20, TokensPerDay: 200000},
-		Auth: defaultAuthConfig(),
-		Log:  LogConfig{Level: "info", Format: "text"},
+		Auth:     defaultAuthConfig(),
+		Telegram: defaultTelegramConfig(),
+		Discord:  defaultDiscordConfig(),
+		Log:      LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -298,6 +302,15 @@ func (c Config) validate() error {
 		bad("limits", "turns_per_minute, tokens_per_day and max_rooms_per_user must be 0 (no limit) or more")
 	}
 	c.Auth.validate(bad)
+	if c.Telegram.Mode != "polling" && c.Telegram.Mode != "webhook" {
+		bad("telegram.mode", "must be polling or webhook")
+	}
+	if c.Telegram.Token != "" && c.Telegram.Mode == "webhook" && (c.Telegram.WebhookURL == "" || c.Telegram.WebhookSecret == "") {
+		bad("telegram.webhook_url", "webhook mode needs telegram.webhook_url and CHATPLAY_TELEGRAM_WEBHOOK_SECRET")
+	}
+	if c.Discord.Token != "" && c.Discord.ApplicationID == "" {
+		bad("discord.application_id", "must be set with the Discord token")
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

@@ -42,12 +42,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Warn("marked replies left pending by an earlier run as failed", "count", n)
 	}
 
-	if _, err := db.DeleteExpiredSessions(ctx, time.Now()); err != nil {
-		return fmt.Errorf("prune expired sign-ins: %w", err)
+	go housekeeping(ctx, db, eng, log)
+	bots, err := newSurfaces(cfg, eng, log)
+	if err != nil {
+		return err
 	}
-	go pruneSessions(ctx, db, log)
 	router := api.NewRouter(api.Deps{Engine: eng, Sessions: db, Ready: db.Ping, Logger: log,
-		Auth: cfg.Auth.apiConfig(secret)})
+		Auth: cfg.Auth.apiConfig(secret), Routes: bots.routes})
 
 	srv := &http.Server{
 		Addr:              cfg.Server.Addr,
@@ -64,6 +65,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	waitBots := bots.run(ctx, log)
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("http server: %w", err)
@@ -80,30 +82,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		log.Warn("http shutdown", "err", err)
 	}
+	waitBots() // each bot lets its replies in flight finish within its grace
 	if err := <-engineDone; err != nil {
 		log.Warn("engine shutdown", "err", err)
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// pruneSessions deletes expired sign-ins (and their refresh tokens) every
-// hour until ctx ends.
-func pruneSessions(ctx context.Context, db *sqlstore.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := db.DeleteExpiredSessions(ctx, time.Now()); err != nil {
-				log.Warn("prune expired sign-ins", "err", err)
-			} else if n > 0 {
-				log.Debug("pruned expired sign-ins", "count", n)
-			}
-		}
-	}
 }
 
 // openStore opens the database and, when configured, migrates it.

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatplay/chatplay/bots/discord/discordfake"
+	"github.com/chatplay/chatplay/bots/telegram/telegramfake"
 	"github.com/chatplay/chatplay/migrations"
 )
 
@@ -166,4 +168,81 @@ func TestRedactURL(t *testing.T) {
 			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// With both bot tokens set, serve starts the bots against their platforms'
+// fakes, mounts the Discord interactions endpoint on its listener, and stops
+// everything cleanly.
+func TestServeRunsTheBots(t *testing.T) {
+	tg := telegramfake.New(t)
+	dc := discordfake.New(t)
+	addr := freeAddr(t)
+	vars := map[string]string{
+		"CHATPLAY_SERVER_ADDR":            addr,
+		"CHATPLAY_DATABASE_URL":           "sqlite:" + filepath.Join(t.TempDir(), "bots.db"),
+		"CHATPLAY_TELEGRAM_TOKEN":         tg.Token(),
+		"CHATPLAY_TELEGRAM_API_URL":       tg.URL(),
+		"CHATPLAY_DISCORD_TOKEN":          "discord-test-token",
+		"CHATPLAY_DISCORD_APPLICATION_ID": "1100000000000000001",
+		"CHATPLAY_DISCORD_PUBLIC_KEY":     strings.Repeat("ab", 32),
+		"CHATPLAY_DISCORD_API_URL":        dc.URL(),
+		"CHATPLAY_DISCORD_GATEWAY":        "false",
+		"CHATPLAY_LOG_LEVEL":              "debug",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
+
+	// The interactions endpoint is on the service's listener and refuses an unsigned request.
+	var resp *http.Response
+	var err error
+	for range 100 {
+		if resp, err = http.Post("http://"+addr+"/discord/interactions", "application/json", strings.NewReader(`{"type":1}`)); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("POST /discord/interactions: %v\n%s", err, logs.String())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unsigned interaction = %d, want 401", resp.StatusCode)
+	}
+	// Both bots reached their platform: Telegram registers its commands, Discord its slash commands.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(tg.Calls("setMyCommands")) == 0 || !discordRegistered(dc) {
+		if time.Now().After(deadline) {
+			t.Fatalf("bots did not register their commands:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	out := logs.String()
+	for _, secret := range []string{tg.Token(), "discord-test-token"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("a bot token reached the log:\n%s", out)
+		}
+	}
+	if !strings.Contains(out, `msg="bot stopped" surface=telegram`) || !strings.Contains(out, `msg="bot stopped" surface=discord`) {
+		t.Fatalf("bots did not stop cleanly:\n%s", out)
+	}
+}
+
+func discordRegistered(dc *discordfake.Server) bool {
+	for _, c := range dc.Calls() {
+		if c.Method == http.MethodPut && strings.HasSuffix(c.Path, "/commands") {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,196 @@
+package telegram
+
+import (
+	"fmt"
+
+	"github.com/chatplay/chatplay/engine"
+)
+
+// lang is a language the bot speaks its own words in: ko, en or ja.
+type lang string
+
+// The bot's languages.
+const (
+	langKo lang = "ko"
+	langEn lang = "en"
+	langJa lang = "ja"
+)
+
+// langs are the bot's languages, English (the fallback) first.
+var langs = []lang{langEn, langKo, langJa}
+
+// langOf returns the bot's language for a Telegram language_code: English
+// unless it is Korean or Japanese.
+func langOf(code string) lang {
+	switch l := lang(engine.NormalizeLocale(code)); l {
+	case langKo, langJa:
+		return l
+	}
+	return langEn
+}
+
+// safeHTML is text already in Telegram HTML, passed to t unescaped.
+type safeHTML string
+
+// t returns the catalog's text for key in l, in Telegram HTML, with args
+// formatted in: strings are escaped, safeHTML is not.
+func (l lang) t(key string, args ...any) string {
+	texts, ok := catalog[key]
+	if !ok {
+		panic("telegram: no catalog entry " + key) // a programming error, caught by tests
+	}
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			args[i] = EscapeHTML(v)
+		case safeHTML:
+			args[i] = string(v)
+		}
+	}
+	s := texts[l]
+	if s == "" {
+		s = texts[langEn]
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// catalog holds the bot's own words. Texts are Telegram HTML: any <, > or &
+// that is not markup is escaped.
+var catalog = map[string]map[lang]string{
+	"welcome": {
+		langEn: "<b>Welcome to chatplay!</b>\nPick a situation, a part for you and a part for me, and we play the scene in the language you are learning.\n\nTap the button to make your first room, or send /help.",
+		langKo: "<b>chatplay에 오신 것을 환영해요!</b>\n상황과 내 역할, 봇의 역할을 정하면 배우고 있는 언어로 그 장면을 함께 연기해요.\n\n아래 버튼으로 첫 방을 만들거나 /help 를 보내 보세요.",
+		langJa: "<b>chatplayへようこそ！</b>\n場面と、あなたの役、ボットの役を決めると、学んでいる言語でその場面を一緒に演じます。\n\n下のボタンで最初のルームを作るか、/help を送ってください。",
+	},
+	"help": {
+		langEn: "<b>Commands</b>\n/new — make a room step by step, or in one line:\n<code>/new en | ordering coffee | customer | barista</code>\n/rooms — your rooms: enter, edit, delete\n/room — the active room\n/edit — change the active room\n/delete — delete the active room\n/reset — clear the conversation and start the scene again\n/retry — write the last reply again\n/help — this help\n\nAny other message is your line in the active room.%s",
+		langKo: "<b>명령어</b>\n/new — 단계별로 방 만들기, 또는 한 줄로:\n<code>/new ko | 카페에서 커피 주문 | 손님 | 바리스타</code>\n/rooms — 내 방 목록: 입장, 수정, 삭제\n/room — 현재 방 보기\n/edit — 현재 방 수정\n/delete — 현재 방 삭제\n/reset — 대화를 지우고 장면을 다시 시작\n/retry — 마지막 답장을 다시 쓰기\n/help — 도움말\n\n그 밖의 메시지는 현재 방에서 나의 대사가 돼요.%s",
+		langJa: "<b>コマンド</b>\n/new — ルームを順番に作る、または1行で:\n<code>/new ja | カフェでコーヒーを注文 | 客 | バリスタ</code>\n/rooms — ルーム一覧: 入室・編集・削除\n/room — 今のルームを見る\n/edit — 今のルームを編集\n/delete — 今のルームを削除\n/reset — 会話を消して場面をやり直す\n/retry — 最後の返事を書き直す\n/help — このヘルプ\n\nそれ以外のメッセージは、今のルームでのあなたのセリフになります。%s",
+	},
+	"helpGroup": {
+		langEn: "\nIn a group I answer only when you mention me or reply to me; each of you plays in your own room.",
+		langKo: "\n그룹에서는 저를 멘션하거나 제 메시지에 답장할 때만 대답해요. 각자 자기 방에서 연기해요.",
+		langJa: "\nグループでは、メンションされたときか返信されたときだけ答えます。それぞれ自分のルームで演じます。",
+	},
+	"newButton": {langEn: "➕ New room", langKo: "➕ 새 방", langJa: "➕ 新しいルーム"},
+	"askLanguage": {
+		langEn: "Which language shall we play in?",
+		langKo: "어떤 언어로 연기할까요?",
+		langJa: "どの言語で演じますか？",
+	},
+	"languageChosen": {langEn: "Language: %s", langKo: "언어: %s", langJa: "言語: %s"},
+	"askSituation": {
+		langEn: "What is the situation? (e.g. ordering coffee in a café in Seoul)",
+		langKo: "어떤 상황인가요? (예: 서울의 카페에서 커피 주문하기)",
+		langJa: "どんな場面ですか？（例: 東京のカフェでコーヒーを注文する）",
+	},
+	"askUserRole": {langEn: "Who are you in this scene? (e.g. a customer)", langKo: "이 장면에서 당신은 누구인가요? (예: 손님)", langJa: "この場面であなたは誰ですか？（例: 客）"},
+	"askBotRole":  {langEn: "And who am I? (e.g. the barista)", langKo: "그럼 저는 누구인가요? (예: 바리스타)", langJa: "では、私は誰ですか？（例: バリスタ）"},
+	"askTitle":    {langEn: "Send the new title.", langKo: "새 제목을 보내 주세요.", langJa: "新しいタイトルを送ってください。"},
+	"placeholder": {langEn: "Your answer", langKo: "답변", langJa: "回答"},
+	"newUsage": {
+		langEn: "To make a room in one line, send four parts separated by |:\n<code>/new en | ordering coffee | customer | barista</code>\nor just /new to be asked step by step.",
+		langKo: "한 줄로 방을 만들려면 | 로 구분된 네 부분을 보내 주세요:\n<code>/new ko | 카페에서 커피 주문 | 손님 | 바리스타</code>\n또는 /new 만 보내면 단계별로 물어볼게요.",
+		langJa: "1行でルームを作るには、| で区切った4つの部分を送ってください:\n<code>/new ja | カフェでコーヒーを注文 | 客 | バリスタ</code>\nまたは /new だけ送れば、順番に質問します。",
+	},
+	"roomCreated": {langEn: "Room ready. The scene begins!\n\n%s", langKo: "방이 준비됐어요. 장면을 시작합니다!\n\n%s", langJa: "ルームができました。場面の始まりです！\n\n%s"},
+	"roomView": {
+		langEn: "<b>%s</b>\nLanguage: %s\nSituation: %s\nYou: %s\nMe: %s",
+		langKo: "<b>%s</b>\n언어: %s\n상황: %s\n나: %s\n봇: %s",
+		langJa: "<b>%s</b>\n言語: %s\n場面: %s\nあなた: %s\nボット: %s",
+	},
+	"activeRoom": {langEn: "Active room:\n\n%s", langKo: "현재 방:\n\n%s", langJa: "今のルーム:\n\n%s"},
+	"noActiveRoom": {
+		langEn: "You have no active room in this chat. Make one with /new, or pick one with /rooms.",
+		langKo: "이 채팅에 현재 방이 없어요. /new 로 만들거나 /rooms 에서 골라 주세요.",
+		langJa: "このチャットに今のルームがありません。/new で作るか、/rooms から選んでください。",
+	},
+	"noRooms": {
+		langEn: "You have no rooms yet. Make one with /new.",
+		langKo: "아직 방이 없어요. /new 로 만들어 보세요.",
+		langJa: "まだルームがありません。/new で作ってください。",
+	},
+	"roomsTitle":     {langEn: "<b>Your rooms</b> (✅ active here)", langKo: "<b>내 방</b> (✅ 이 채팅의 현재 방)", langJa: "<b>あなたのルーム</b>（✅ このチャットで使用中）"},
+	"moreButton":     {langEn: "More ›", langKo: "더 보기 ›", langJa: "もっと見る ›"},
+	"entered":        {langEn: "You are in this room now. Your next message is your line.\n\n%s", langKo: "이제 이 방에 있어요. 다음 메시지가 나의 대사예요.\n\n%s", langJa: "このルームに入りました。次のメッセージがあなたのセリフです。\n\n%s"},
+	"editWhich":      {langEn: "What do you want to change?\n\n%s", langKo: "무엇을 바꿀까요?\n\n%s", langJa: "何を変更しますか？\n\n%s"},
+	"fieldLanguage":  {langEn: "Language", langKo: "언어", langJa: "言語"},
+	"fieldSituation": {langEn: "Situation", langKo: "상황", langJa: "場面"},
+	"fieldUserRole":  {langEn: "Your role", langKo: "나의 역할", langJa: "あなたの役"},
+	"fieldBotRole":   {langEn: "My role", langKo: "봇의 역할", langJa: "ボットの役"},
+	"fieldTitle":     {langEn: "Title", langKo: "제목", langJa: "タイトル"},
+	"askNewValue": {
+		langEn: "Send the new value of “%s”. Now: %s",
+		langKo: "“%s”의 새 값을 보내 주세요. 지금: %s",
+		langJa: "「%s」の新しい値を送ってください。現在: %s",
+	},
+	"updated":       {langEn: "Saved.\n\n%s", langKo: "저장했어요.\n\n%s", langJa: "保存しました。\n\n%s"},
+	"confirmDelete": {langEn: "Delete this room and its conversation?\n\n%s", langKo: "이 방과 대화를 삭제할까요?\n\n%s", langJa: "このルームと会話を削除しますか？\n\n%s"},
+	"deleteYes":     {langEn: "🗑 Delete", langKo: "🗑 삭제", langJa: "🗑 削除"},
+	"cancelButton":  {langEn: "Cancel", langKo: "취소", langJa: "キャンセル"},
+	"deleted":       {langEn: "Room deleted.", langKo: "방을 삭제했어요.", langJa: "ルームを削除しました。"},
+	"cancelled":     {langEn: "Cancelled.", langKo: "취소했어요.", langJa: "キャンセルしました。"},
+	"enterButton":   {langEn: "▶ Enter", langKo: "▶ 입장", langJa: "▶ 入室"},
+	"editButton":    {langEn: "✏️ Edit", langKo: "✏️ 수정", langJa: "✏️ 編集"},
+	"deleteButton":  {langEn: "🗑 Delete", langKo: "🗑 삭제", langJa: "🗑 削除"},
+	"resetDone":     {langEn: "Conversation cleared. The scene starts again.", langKo: "대화를 지웠어요. 장면을 다시 시작해요.", langJa: "会話を消しました。場面をやり直します。"},
+	"expired": {
+		langEn: "This step has expired. Start again with /new or /edit.",
+		langKo: "이 단계는 만료됐어요. /new 나 /edit 로 다시 시작해 주세요.",
+		langJa: "この手順は期限切れです。/new か /edit でやり直してください。",
+	},
+	"unknownCommand": {langEn: "I don't know that command. Send /help.", langKo: "모르는 명령어예요. /help 를 보내 주세요.", langJa: "知らないコマンドです。/help を送ってください。"},
+	"textOnly":       {langEn: "I can only read text messages.", langKo: "텍스트 메시지만 읽을 수 있어요.", langJa: "テキストメッセージしか読めません。"},
+	"emptyReply":     {langEn: "(no reply — try /retry)", langKo: "(답장이 없어요 — /retry 를 해 보세요)", langJa: "（返事がありません — /retry をお試しください）"},
+
+	// Errors, one per engine code (and the invalid fields).
+	"errNotFound":      {langEn: "That room was not found. See /rooms.", langKo: "방을 찾을 수 없어요. /rooms 를 확인해 주세요.", langJa: "ルームが見つかりません。/rooms を確認してください。"},
+	"errTooLong":       {langEn: "That message is too long: at most %d characters.", langKo: "메시지가 너무 길어요. 최대 %d자까지 가능해요.", langJa: "メッセージが長すぎます。最大%d文字までです。"},
+	"errEmpty":         {langEn: "Send some text.", langKo: "내용을 입력해 주세요.", langJa: "テキストを送ってください。"},
+	"errField":         {langEn: "“%s” must be 1 to %d characters of plain text.", langKo: "“%s”은(는) 1~%d자의 일반 텍스트여야 해요.", langJa: "「%s」は1〜%d文字のテキストにしてください。"},
+	"errLanguage":      {langEn: "Choose a supported language: %s.", langKo: "지원하는 언어를 골라 주세요: %s.", langJa: "対応している言語を選んでください: %s。"},
+	"errInvalid":       {langEn: "That input is not valid.", langKo: "입력이 올바르지 않아요.", langJa: "入力が正しくありません。"},
+	"errRateLimited":   {langEn: "Too many messages. Try again in %d seconds.", langKo: "메시지가 너무 많아요. %d초 후에 다시 시도해 주세요.", langJa: "メッセージが多すぎます。%d秒後にもう一度お試しください。"},
+	"errDailyLimit":    {langEn: "You have used today's conversation allowance. It renews in about %d hours (midnight UTC).", langKo: "오늘의 대화 한도를 다 썼어요. 약 %d시간 후(UTC 자정)에 다시 채워져요.", langJa: "今日の会話の上限に達しました。約%d時間後（UTC 0時）に回復します。"},
+	"errModelDown":     {langEn: "The model is not answering right now. Try again in a moment with /retry.", langKo: "지금 모델이 응답하지 않아요. 잠시 후 /retry 로 다시 시도해 주세요.", langJa: "モデルが今応答していません。しばらくしてから /retry でお試しください。"},
+	"errModelRejected": {langEn: "The model refused this request. If the conversation is long, /reset the room.", langKo: "모델이 요청을 거절했어요. 대화가 길다면 /reset 으로 방을 초기화해 주세요.", langJa: "モデルがリクエストを拒否しました。会話が長い場合は /reset してください。"},
+	"errNoModel":       {langEn: "No language model is configured on this server yet. Ask its operator to set one up.", langKo: "이 서버에는 아직 언어 모델이 설정되지 않았어요. 운영자에게 문의해 주세요.", langJa: "このサーバーにはまだ言語モデルが設定されていません。運営者にお問い合わせください。"},
+	"errBusy":          {langEn: "A reply is still being written in this room. Try again when it is done.", langKo: "이 방에서 아직 답장을 쓰고 있어요. 끝나면 다시 시도해 주세요.", langJa: "このルームではまだ返事を書いています。終わってからもう一度お試しください。"},
+	"errTooManyRooms":  {langEn: "You have the most rooms allowed. Delete one in /rooms to make another.", langKo: "방을 더 만들 수 없어요. /rooms 에서 하나를 삭제해 주세요.", langJa: "ルームの上限に達しました。/rooms で1つ削除してください。"},
+	"errUnavailable":   {langEn: "The service is restarting. Try again in a moment.", langKo: "서비스가 다시 시작하는 중이에요. 잠시 후 다시 시도해 주세요.", langJa: "サービスが再起動中です。しばらくしてからお試しください。"},
+	"errInternal":      {langEn: "Something went wrong on our side. Try again.", langKo: "저희 쪽에서 문제가 생겼어요. 다시 시도해 주세요.", langJa: "こちら側で問題が起きました。もう一度お試しください。"},
+
+	// The command menu.
+	"cmdNew":    {langEn: "Make a room", langKo: "새 방 만들기", langJa: "ルームを作る"},
+	"cmdRooms":  {langEn: "Your rooms", langKo: "내 방 목록", langJa: "ルーム一覧"},
+	"cmdRoom":   {langEn: "The active room", langKo: "현재 방 보기", langJa: "今のルーム"},
+	"cmdEdit":   {langEn: "Change the active room", langKo: "현재 방 수정", langJa: "今のルームを編集"},
+	"cmdDelete": {langEn: "Delete the active room", langKo: "현재 방 삭제", langJa: "今のルームを削除"},
+	"cmdReset":  {langEn: "Clear the conversation", langKo: "대화 지우기", langJa: "会話を消す"},
+	"cmdRetry":  {langEn: "Write the last reply again", langKo: "마지막 답장 다시 쓰기", langJa: "最後の返事を書き直す"},
+	"cmdHelp":   {langEn: "How to play", langKo: "도움말", langJa: "ヘルプ"},
+	"cmdStart":  {langEn: "Welcome", langKo: "시작하기", langJa: "はじめに"},
+}
+
+// languageNames are the names of the rooms' languages in each of the bot's
+// languages; the language keyboard offers the first three in their own names.
+var languageNames = map[string]map[lang]string{
+	"ko": {langEn: "Korean", langKo: "한국어", langJa: "韓国語"},
+	"en": {langEn: "English", langKo: "영어", langJa: "英語"},
+	"ja": {langEn: "Japanese", langKo: "일본어", langJa: "日本語"},
+	"zh": {langEn: "Chinese", langKo: "중국어", langJa: "中国語"},
+	"es": {langEn: "Spanish", langKo: "스페인어", langJa: "スペイン語"},
+	"fr": {langEn: "French", langKo: "프랑스어", langJa: "フランス語"},
+	"de": {langEn: "German", langKo: "독일어", langJa: "ドイツ語"},
+}
+
+// languageName returns the name of room language code in l.
+func (l lang) languageName(code string) string {
+	if n, ok := languageNames[code][l]; ok {
+		return n
+	}
+	return code
+}

@@ -1,0 +1,68 @@
+package telegram
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/chatplay/chatplay/engine"
+)
+
+// replyError tells the user, in one short message in their language, what
+// went wrong; the detail goes to the log only. It is the one place where an
+// engine error code becomes words.
+func (b *Bot) replyError(ctx context.Context, req *request, err error) {
+	b.say(ctx, req, b.errorText(req.lang, err), nil)
+}
+
+// errorText returns the message for err in l.
+func (b *Bot) errorText(l lang, err error) string {
+	e := engine.AsError(err)
+	lim := b.eng.Config().Limits
+	switch e.Code {
+	case engine.CodeNotFound:
+		return l.t("errNotFound")
+	case engine.CodeInvalid:
+		return invalidText(l, e, lim)
+	case engine.CodeRateLimited:
+		if e.RetryAfter > time.Hour {
+			return l.t("errDailyLimit", int((e.RetryAfter+time.Hour-1)/time.Hour))
+		}
+		return l.t("errRateLimited", max(1, int((e.RetryAfter+time.Second-1)/time.Second)))
+	case engine.CodeModelUnavailable:
+		return l.t("errModelDown")
+	case engine.CodeModelRejected:
+		return l.t("errModelRejected")
+	case engine.CodeModelNotConfigured:
+		return l.t("errNoModel")
+	case engine.CodeConflict:
+		return l.t("errBusy") // the room-limit conflict of CreateRoom is told by createRoom
+	case engine.CodeUnavailable:
+		return l.t("errUnavailable")
+	}
+	b.log.Error("telegram: internal error", "err", err)
+	return l.t("errInternal")
+}
+
+// invalidText explains an invalid input by the field at fault.
+func invalidText(l lang, e *engine.Error, lim engine.Limits) string {
+	switch e.Field {
+	case "content":
+		// The engine's Error has no machine-readable reason: "too long" (the
+		// limit, or the model's context) is told apart by its message.
+		if strings.Contains(e.Message, "too long") {
+			return l.t("errTooLong", lim.MaxMessageRunes)
+		}
+		return l.t("errInvalid")
+	case "language":
+		names := make([]string, 0, len(engine.LanguageCodes()))
+		for _, c := range engine.LanguageCodes() {
+			names = append(names, c+" ("+l.languageName(c)+")")
+		}
+		return l.t("errLanguage", strings.Join(names, ", "))
+	}
+	if f, ok := roomFields[e.Field]; ok {
+		return l.t("errField", l.t(f.label), f.max(lim))
+	}
+	return l.t("errInvalid")
+}

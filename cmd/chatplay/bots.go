@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/chatplay/chatplay/api"
+	"github.com/chatplay/chatplay/bots/discord"
+	"github.com/chatplay/chatplay/bots/telegram"
+	"github.com/chatplay/chatplay/engine"
+)
+
+// runner is a surface that runs until its context ends: a chat bot.
+type runner interface {
+	Run(ctx context.Context) error
+}
+
+// surfaces are the chat bots config enables, and the HTTP endpoints they add
+// to the service's listener.
+type surfaces struct {
+	bots   map[string]runner
+	routes []api.Route
+}
+
+// newSurfaces builds the bots whose tokens are set.
+func newSurfaces(cfg Config, eng *engine.Engine, log *slog.Logger) (*surfaces, error) {
+	s := &surfaces{bots: make(map[string]runner)}
+	grace := cfg.Server.ShutdownTimeout - 2*time.Second
+	if cfg.Telegram.Token != "" {
+		bot, err := telegram.New(cfg.Telegram.telegramConfig(grace), eng, log.With("surface", "telegram"))
+		if err != nil {
+			return nil, fmt.Errorf("telegram: %w", err)
+		}
+		s.bots["telegram"] = bot
+		if h := bot.WebhookHandler(); h != nil && cfg.Telegram.Mode == telegram.ModeWebhook {
+			s.routes = append(s.routes, api.Route{Method: http.MethodPost, Path: cfg.Telegram.WebhookPath, Handler: h})
+		}
+	}
+	if cfg.Discord.Token != "" {
+		bot, err := discord.New(cfg.Discord.discordConfig(grace), eng, log) // it tags its own log lines
+		if err != nil {
+			return nil, fmt.Errorf("discord: %w", err)
+		}
+		s.bots["discord"] = bot
+		s.routes = append(s.routes, api.Route{Method: http.MethodPost, Path: "/discord/interactions", Handler: bot.InteractionsHandler()})
+	}
+	return s, nil
+}
+
+// run starts every bot and returns a func that waits for all of them to stop
+// once ctx ends. A bot that fails is logged; the rest of the service goes on.
+func (s *surfaces) run(ctx context.Context, log *slog.Logger) (wait func()) {
+	var wg sync.WaitGroup
+	for name, bot := range s.bots {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			log.Info("bot starting", "surface", name)
+			if err := bot.Run(ctx); err != nil {
+				log.Error("bot stopped with an error", "surface", name, "err", err)
+				return
+			}
+			log.Info("bot stopped", "surface", name)
+		}()
+	}
+	return wg.Wait
+}
+
+// housekeeping forgets expired sign-ins and old platform events, at start and
+// then every hour until ctx ends.
+func housekeeping(ctx context.Context, sessions interface {
+	DeleteExpiredSessions(context.Context, time.Time) (int, error)
+}, eng *engine.Engine, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := sessions.DeleteExpiredSessions(ctx, time.Now()); err != nil {
+			log.Warn("prune expired sign-ins", "err", err)
+		} else if n > 0 {
+			log.Debug("pruned expired sign-ins", "count", n)
+		}
+		if n, err := eng.PruneEvents(ctx); err != nil {
+			log.Warn("prune platform events", "err", err)
+		} else if n > 0 {
+			log.Debug("pruned platform events", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
