@@ -103,7 +103,7 @@ func (e *Engine) OpenScene(ctx context.Context, userID, roomID int64, source Sou
 			return nil, Internal(err)
 		}
 		if len(msgs) > 0 {
-			return nil, Errorf(CodeConflict, "This scene has already begun.")
+			return nil, &Error{Code: CodeConflict, Reason: ReasonSceneStarted, Message: "This scene has already begun."}
 		}
 		return nil, nil
 	})
@@ -338,7 +338,7 @@ func (e *Engine) allowTurn(ctx context.Context, userID int64) error {
 // lockError explains a wait for a busy room that ended before the room was free.
 func lockError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Code: CodeConflict, Message: "A reply is still being written in this room. Try again when it is done.", Err: err}
+		return &Error{Code: CodeConflict, Reason: ReasonBusy, Message: "A reply is still being written in this room. Try again when it is done.", Err: err}
 	}
 	return Internal(err)
 }

@@ -25,12 +25,28 @@ const (
 	CodeInternal           Code = "internal"             // a bug or an unexpected failure; details only in the log
 )
 
+// Reason refines a Code for surfaces that explain errors in their own words
+// (a localized chat reply): which rule an invalid input broke, which conflict.
+type Reason string
+
+// The reasons.
+const (
+	ReasonRequired     Reason = "required"      // invalid: the field is empty
+	ReasonTooLong      Reason = "too_long"      // invalid: over the field's length cap (or, for content, the model's context)
+	ReasonBadText      Reason = "bad_text"      // invalid: not UTF-8, or a control character
+	ReasonRoomLimit    Reason = "room_limit"    // conflict: the user has the most rooms allowed
+	ReasonBusy         Reason = "busy"          // conflict: a reply is still being written in the room
+	ReasonSceneStarted Reason = "scene_started" // conflict: the scene has already been opened
+	ReasonEmailTaken   Reason = "email_taken"   // conflict: an account has this email
+)
+
 // Error is the one error type that crosses the engine's boundary. Message is safe
 // to show to the user; Err holds internal detail for the log only.
 type Error struct {
 	Code       Code
 	Message    string
 	Field      string        // with CodeInvalid: the input at fault
+	Reason     Reason        // within a code, what exactly; "" when the code says it all
 	RetryAfter time.Duration // with CodeRateLimited (and retried model errors): when to try again
 	Err        error         // the internal cause, never shown
 }
@@ -55,6 +71,13 @@ func Errorf(code Code, format string, args ...any) *Error {
 // Invalid returns a CodeInvalid error naming field.
 func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// invalidBecause returns a CodeInvalid error naming field, with a reason.
+func invalidBecause(reason Reason, field, format string, args ...any) *Error {
+	e := Invalid(field, format, args...)
+	e.Reason = reason
+	return e
 }
 
 // Internal wraps an unexpected error; its detail goes only to the log.

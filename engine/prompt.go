@@ -95,7 +95,7 @@ func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message) (*pr
 	}
 	budget := sc.budget - (p.tokens - sc.systemTokens)
 	if budget < 0 {
-		return nil, Invalid("content", "The message is too long for the model: shorten it.")
+		return nil, invalidBecause(ReasonTooLong, "content", "The message is too long for the model: shorten it.")
 	}
 
 	w, err := e.history(ctx, room.ID, before)

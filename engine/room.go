@@ -106,17 +106,17 @@ func validateRoom(r *Room, lim Limits, models ModelPolicy) error {
 // free of control characters other than newline and tab.
 func checkText(field, value string, max int, required bool) error {
 	if required && strings.TrimSpace(value) == "" {
-		return Invalid(field, "%s is required.", field)
+		return invalidBecause(ReasonRequired, field, "%s is required.", field)
 	}
 	if !utf8.ValidString(value) {
-		return Invalid(field, "%s is not valid UTF-8 text.", field)
+		return invalidBecause(ReasonBadText, field, "%s is not valid UTF-8 text.", field)
 	}
 	if n := utf8.RuneCountInString(value); n > max {
-		return Invalid(field, "%s is too long: %d characters, at most %d.", field, n, max)
+		return invalidBecause(ReasonTooLong, field, "%s is too long: %d characters, at most %d.", field, n, max)
 	}
 	for _, c := range value {
 		if c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c == 0x7f {
-			return Invalid(field, "%s contains a control character.", field)
+			return invalidBecause(ReasonBadText, field, "%s contains a control character.", field)
 		}
 	}
 	return nil

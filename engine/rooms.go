@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -19,7 +20,8 @@ func (e *Engine) CreateRoom(ctx context.Context, userID int64, in RoomInput) (*R
 			return nil, Internal(err)
 		}
 		if n >= max {
-			return nil, Errorf(CodeConflict, "You have %d rooms, the most allowed. Delete one to make another.", n)
+			return nil, &Error{Code: CodeConflict, Reason: ReasonRoomLimit,
+				Message: fmt.Sprintf("You have %d rooms, the most allowed. Delete one to make another.", n)}
 		}
 	}
 	if err := e.store.CreateRoom(ctx, r); err != nil {

@@ -139,7 +139,9 @@ func TestRoomLimitAndPagination(t *testing.T) {
 			ids = append(ids, env.newRoom(t, env.alice).ID)
 		}
 		_, err := env.eng.CreateRoom(ctx, env.alice.ID, cafe())
-		wantCode(t, err, engine.CodeConflict)
+		if e := wantCode(t, err, engine.CodeConflict); e.Reason != engine.ReasonRoomLimit {
+			t.Fatalf("reason = %q", e.Reason)
+		}
 
 		// Pages are clamped to 2 and walk newest to oldest without gaps.
 		var seen []int64

@@ -28,7 +28,9 @@ func TestOpenSceneRegenerateReset(t *testing.T) {
 			t.Fatalf("opening prompt = %+v", opening)
 		}
 		_, err = env.eng.OpenScene(ctx, env.alice.ID, room.ID, engine.SourceTelegram, nil)
-		wantCode(t, err, engine.CodeConflict)
+		if e := wantCode(t, err, engine.CodeConflict); e.Reason != engine.ReasonSceneStarted {
+			t.Fatalf("reason = %q", e.Reason)
+		}
 
 		// Regenerating the opening plays it again.
 		env.fake.Enqueue(openaifake.Reply{Chunks: []string{"안녕하세요, 손님!"}})
@@ -82,8 +84,8 @@ func TestMessageLengthCap(t *testing.T) {
 			t.Fatalf("a message at the cap: %v", err)
 		}
 		_, err := send(env, env.alice, room.ID, strings.Repeat("가", 51), nil)
-		if e := wantCode(t, err, engine.CodeInvalid); e.Field != "content" {
-			t.Fatalf("field = %q", e.Field)
+		if e := wantCode(t, err, engine.CodeInvalid); e.Field != "content" || e.Reason != engine.ReasonTooLong {
+			t.Fatalf("field = %q, reason = %q", e.Field, e.Reason)
 		}
 		_, err = send(env, env.alice, room.ID, "  \n ", nil)
 		wantCode(t, err, engine.CodeInvalid)

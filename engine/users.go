@@ -105,7 +105,7 @@ func (e *Engine) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 	u := &User{Email: &email, PasswordHash: &in.PasswordHash, DisplayName: name, Locale: NormalizeLocale(in.Locale)}
 	if err := e.store.CreateUser(ctx, u); err != nil {
 		if ErrorCode(err) == CodeConflict {
-			return nil, &Error{Code: CodeConflict, Field: "email", Message: "An account with this email already exists.", Err: err}
+			return nil, &Error{Code: CodeConflict, Reason: ReasonEmailTaken, Field: "email", Message: "An account with this email already exists.", Err: err}
 		}
 		return nil, AsError(err)
 	}

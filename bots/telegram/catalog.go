@@ -159,6 +159,7 @@ var catalog = map[string]map[lang]string{
 	"errModelRejected": {langEn: "The model refused this request. If the conversation is long, /reset the room.", langKo: "모델이 요청을 거절했어요. 대화가 길다면 /reset 으로 방을 초기화해 주세요.", langJa: "モデルがリクエストを拒否しました。会話が長い場合は /reset してください。"},
 	"errNoModel":       {langEn: "No language model is configured on this server yet. Ask its operator to set one up.", langKo: "이 서버에는 아직 언어 모델이 설정되지 않았어요. 운영자에게 문의해 주세요.", langJa: "このサーバーにはまだ言語モデルが設定されていません。運営者にお問い合わせください。"},
 	"errBusy":          {langEn: "A reply is still being written in this room. Try again when it is done.", langKo: "이 방에서 아직 답장을 쓰고 있어요. 끝나면 다시 시도해 주세요.", langJa: "このルームではまだ返事を書いています。終わってからもう一度お試しください。"},
+	"errSceneStarted":  {langEn: "This scene has already begun: just write your line.", langKo: "이 장면은 이미 시작됐어요. 바로 대사를 써 주세요.", langJa: "この場面はもう始まっています。そのままセリフを書いてください。"},
 	"errTooManyRooms":  {langEn: "You have the most rooms allowed. Delete one in /rooms to make another.", langKo: "방을 더 만들 수 없어요. /rooms 에서 하나를 삭제해 주세요.", langJa: "ルームの上限に達しました。/rooms で1つ削除してください。"},
 	"errUnavailable":   {langEn: "The service is restarting. Try again in a moment.", langKo: "서비스가 다시 시작하는 중이에요. 잠시 후 다시 시도해 주세요.", langJa: "サービスが再起動中です。しばらくしてからお試しください。"},
 	"errInternal":      {langEn: "Something went wrong on our side. Try again.", langKo: "저희 쪽에서 문제가 생겼어요. 다시 시도해 주세요.", langJa: "こちら側で問題が起きました。もう一度お試しください。"},

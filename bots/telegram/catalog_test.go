@@ -61,7 +61,7 @@ func TestErrorTexts(t *testing.T) {
 	b := &Bot{eng: engine.New(engine.DefaultConfig(), engine.Deps{}), log: discardLogger()}
 	errs := []error{
 		engine.ErrNotFound,
-		engine.Invalid("content", "content is too long: 5000 characters, at most 4000."),
+		&engine.Error{Code: engine.CodeInvalid, Field: "content", Reason: engine.ReasonTooLong},
 		engine.Invalid("situation", "situation is too long"),
 		engine.Invalid("language", "Choose a supported language"),
 		&engine.Error{Code: engine.CodeRateLimited, RetryAfter: 2500 * time.Millisecond},
@@ -69,7 +69,10 @@ func TestErrorTexts(t *testing.T) {
 		&engine.Error{Code: engine.CodeModelUnavailable},
 		&engine.Error{Code: engine.CodeModelRejected},
 		&engine.Error{Code: engine.CodeModelNotConfigured},
-		&engine.Error{Code: engine.CodeConflict},
+		&engine.Error{Code: engine.CodeConflict, Reason: engine.ReasonBusy},
+		&engine.Error{Code: engine.CodeConflict, Reason: engine.ReasonRoomLimit},
+		&engine.Error{Code: engine.CodeConflict, Reason: engine.ReasonSceneStarted},
+		&engine.Error{Code: engine.CodeInvalid, Field: "content", Reason: engine.ReasonRequired},
 		&engine.Error{Code: engine.CodeUnavailable},
 		engine.Internal(nil),
 	}

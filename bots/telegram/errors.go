@@ -36,7 +36,13 @@ func (b *Bot) errorText(l lang, err error) string {
 	case engine.CodeModelNotConfigured:
 		return l.t("errNoModel")
 	case engine.CodeConflict:
-		return l.t("errBusy") // the room-limit conflict of CreateRoom is told by createRoom
+		switch e.Reason {
+		case engine.ReasonRoomLimit:
+			return l.t("errTooManyRooms")
+		case engine.ReasonSceneStarted:
+			return l.t("errSceneStarted")
+		}
+		return l.t("errBusy")
 	case engine.CodeUnavailable:
 		return l.t("errUnavailable")
 	}
@@ -48,10 +54,11 @@ func (b *Bot) errorText(l lang, err error) string {
 func invalidText(l lang, e *engine.Error, lim engine.Limits) string {
 	switch e.Field {
 	case "content":
-		// The engine's Error has no machine-readable reason: "too long" (the
-		// limit, or the model's context) is told apart by its message.
-		if strings.Contains(e.Message, "too long") {
+		switch e.Reason {
+		case engine.ReasonTooLong: // the limit, or the model's context
 			return l.t("errTooLong", lim.MaxMessageRunes)
+		case engine.ReasonRequired:
+			return l.t("errEmpty")
 		}
 		return l.t("errInvalid")
 	case "language":

@@ -109,7 +109,7 @@ func (b *Bot) createRoom(ctx context.Context, req *request, in engine.RoomInput,
 	if err != nil {
 		e := engine.AsError(err)
 		switch {
-		case e.Code == engine.CodeConflict:
+		case e.Reason == engine.ReasonRoomLimit:
 			b.say(ctx, req, req.lang.t("errTooManyRooms"), nil)
 		case e.Code == engine.CodeInvalid && w != nil && (e.Field == "language" || roomFields[e.Field].ask != ""):
 			b.replyError(ctx, req, err)
