@@ -50,11 +50,7 @@ func (e *Engine) ListRooms(ctx context.Context, userID int64, p Page) ([]*Room, 
 	if err != nil {
 		return nil, "", Internal(err)
 	}
-	next := ""
-	if len(rooms) > limit {
-		rooms = rooms[:limit]
-		next = formatCursor(rooms[limit-1].ID)
-	}
+	rooms, next := cutPage(rooms, limit, func(r *Room) int64 { return r.ID })
 	return rooms, next, nil
 }
 
@@ -121,11 +117,7 @@ func (e *Engine) ListMessages(ctx context.Context, userID, roomID int64, p Page)
 	if err != nil {
 		return nil, "", Internal(err)
 	}
-	next := ""
-	if len(msgs) > limit {
-		msgs = msgs[:limit]
-		next = formatCursor(msgs[limit-1].ID)
-	}
+	msgs, next := cutPage(msgs, limit, func(m *Message) int64 { return m.ID })
 	reverse(msgs)
 	return msgs, next, nil
 }
@@ -148,7 +140,15 @@ func (e *Engine) page(p Page) (before int64, limit int, err error) {
 	return before, limit, nil
 }
 
-func formatCursor(id int64) string { return strconv.FormatInt(id, 10) }
+// cutPage trims items, read newest first with one extra item to learn whether
+// more follow, to limit, and returns the cursor of the next page ("" at the end).
+func cutPage[T any](items []T, limit int, id func(T) int64) ([]T, string) {
+	if len(items) <= limit {
+		return items, ""
+	}
+	items = items[:limit]
+	return items, strconv.FormatInt(id(items[limit-1]), 10)
+}
 
 func reverse[T any](s []T) {
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
