@@ -54,11 +54,14 @@ type ErrorDetail struct {
 	Code    engine.Code `json:"code"`
 	Message string      `json:"message"`
 	Field   string      `json:"field,omitempty"`
+	// Reason refines the code (too_long, required, room_limit, busy, …) for
+	// clients that explain errors in their own words.
+	Reason engine.Reason `json:"reason,omitempty"`
 }
 
 // errorBody returns the envelope of e.
 func errorBody(e *engine.Error) ErrorBody {
-	return ErrorBody{Error: ErrorDetail{Code: e.Code, Message: e.Message, Field: e.Field}}
+	return ErrorBody{Error: ErrorDetail{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason}}
 }
 
 // publicError turns err into the engine error to show, logging what is

@@ -90,7 +90,11 @@ func TestLimitsAtTheEdge(t *testing.T) {
 			id := u.newRoom().ID
 			path := fmt.Sprintf("/api/v1/rooms/%d/messages", id)
 			u.must(http.StatusCreated, "POST", path, map[string]string{"content": strings.Repeat("말", 10)})
-			wantInvalid(t, u.do("POST", path, map[string]string{"content": strings.Repeat("말", 11)}), "content")
+			over := u.do("POST", path, map[string]string{"content": strings.Repeat("말", 11)})
+			wantInvalid(t, over, "content")
+			if !strings.Contains(string(over.body), `"reason":"too_long"`) {
+				t.Errorf("over the cap: %s, want reason too_long", over.body)
+			}
 			wantInvalid(t, u.do("POST", path, map[string]string{}), "content")
 		})
 

@@ -155,7 +155,8 @@ func openAPIDocument() obj {
 					"expires_in": obj{"type": "integer"}, "refresh_token": str("Opaque; single use.")}),
 				"Error": object([]string{"error"}, obj{"error": object([]string{"code", "message"}, obj{
 					"code":    str("invalid, bad_request, unauthenticated, forbidden, not_found, conflict, too_large, rate_limited, model_unavailable, model_rejected, model_not_configured, unavailable, internal"),
-					"message": str("Safe to show."), "field": str("With invalid: the input at fault.")})}),
+					"message": str("Safe to show."), "field": str("With invalid: the input at fault."),
+					"reason": str("Refines the code: required, too_long, bad_text, room_limit, busy, scene_started, email_taken.")})}),
 			},
 			"responses": obj{
 				"Invalid":         errResp("Invalid input; error.field names it."),

@@ -1,0 +1,125 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/engine/openai/openaifake"
+)
+
+// screenshotsEnv names the environment variable that makes the browser tests
+// write the screenshots in docs/screenshots:
+//
+//	CHATPLAY_UPDATE_SCREENSHOTS=1 go test ./api/web -run TestBrowser/screenshots
+const screenshotsEnv = "CHATPLAY_UPDATE_SCREENSHOTS"
+
+// screenshotDir is where the screenshots go, from this package's directory.
+var screenshotDir = filepath.Join("..", "..", "docs", "screenshots")
+
+// shoot writes a screenshot of the viewport to docs/screenshots/name.
+func (p *tab) shoot(name string) {
+	p.t.Helper()
+	p.do(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1, 1)) // no hover effects
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir, name), png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// testScreenshots makes the README's screenshots of the main pages, in
+// Korean, on a desktop and on a phone. It runs only when asked.
+func testScreenshots(t *testing.T, browser context.Context, srv *server) {
+	if os.Getenv(screenshotsEnv) == "" {
+		t.Skip("set " + screenshotsEnv + "=1 to write docs/screenshots/*.png")
+	}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	u := srv.signup("minji", "민지")
+	rooms := []engine.RoomInput{
+		{Title: "면접 준비", Language: "en", Situation: "A job interview for a junior developer position at a small company in London.", UserRole: "candidate", BotRole: "hiring manager"},
+		{Title: "오사카 호텔 체크인", Language: "ja", Situation: "大阪のビジネスホテルで、夜遅くにチェックインする。", UserRole: "宿泊客", BotRole: "フロント係"},
+		{Title: "서울 카페에서 주문하기", Language: "ko", Situation: "서울 연남동의 작은 카페. 점심시간이라 손님이 많다.", UserRole: "손님", BotRole: "바리스타"},
+	}
+	var cafe *engine.Room
+	for _, in := range rooms {
+		r, err := srv.eng.CreateRoom(ctx, u.id, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cafe = r
+	}
+	for _, turn := range []struct{ say, reply string }{
+		{"안녕하세요! 아이스 아메리카노 한 잔 주세요.", "어서 오세요! 아이스 아메리카노 한 잔이요. 사이즈는 어떤 걸로 드릴까요?"},
+		{"큰 사이즈로 주세요. 그리고 여기서 마실 거예요.", "네, 큰 사이즈로 준비해 드릴게요. 매장에서 드시면 머그잔에 담아 드려요."},
+	} {
+		srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords(turn.reply)})
+		if _, err := srv.eng.SendMessage(ctx, engine.TurnInput{UserID: u.id, RoomID: cafe.ID, Content: turn.say, Source: engine.SourceWeb}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	p := newTab(t, browser, srv)
+	p.do(chromedp.EmulateViewport(1200, 760))
+	p.open("/")
+	p.waitVisible(".hero")
+	p.choose("#lang-select", "ko")
+	p.waitText(".hero__title", "배우는 언어로")
+	p.shoot("home.png")
+	p.open("/#/login")
+	p.waitText("#page-title", "로그인")
+	p.shoot("login.png")
+
+	p.login(u.email)
+	p.waitText("#room-list", "서울 카페에서 주문하기")
+	p.shoot("rooms.png")
+
+	p.click("#rooms-new")
+	p.waitVisible("#room-form")
+	p.choose("#room-language", "ko")
+	p.fill("#room-situation", "부산 해운대의 횟집에서 저녁을 주문한다. 처음 와 본 가게라 추천을 받고 싶다.")
+	p.fill("#room-user-role", "관광객")
+	p.fill("#room-bot-role", "횟집 사장님")
+	p.fill("#room-title", "부산에서 저녁 먹기")
+	eval[chromedp.Void](p, `document.activeElement.blur()`)
+	p.shoot("new-room.png")
+
+	// The chat, with a reply caught while it is being written.
+	hold := openaifake.NewHold()
+	defer hold.Release()
+	srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords("물론이죠! 오늘은 카드 결제도 되고, 스탬프도 찍어 드려요. 케이크도 한 조각 같이 드릴까요?"), Hold: hold, HoldAfter: 5})
+	p.open(fmt.Sprintf("/#/rooms/%d", cafe.ID))
+	p.waitVisible("#messages[data-loaded=true]")
+	p.fill("#chat-input", "카드로 계산해도 되죠?")
+	p.click("#chat-send")
+	select {
+	case <-hold.Reached():
+	case <-time.After(stepTimeout):
+		t.Fatal("the model was never called")
+	}
+	p.waitJS("the first words of the reply", `document.querySelector("#messages li.msg--assistant:last-child .msg__text")?.textContent.includes("결제도 되고,")`)
+	eval[chromedp.Void](p, `document.activeElement.blur()`)
+	p.shoot("chat.png")
+
+	// The same on a phone, once the reply is complete.
+	hold.Release()
+	p.waitJS("the complete reply", `document.querySelector("#messages li.msg--assistant:last-child")?.dataset.status === "complete"`)
+	p.do(chromedp.EmulateViewport(390, 780, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	p.do(chromedp.Reload())
+	p.waitVisible("#messages[data-loaded=true]")
+	p.shoot("chat-phone.png")
+}

@@ -1,0 +1,259 @@
+// The chat page: the room, its history (older messages load on scroll), and
+// turns streamed as they are written: send, regenerate, open the scene,
+// retry a failed reply, reset.
+
+import { api, streamTurn } from '../api.js';
+import { h, alertBox, showAlert } from '../dom.js';
+import { t, errorText } from '../i18n.js';
+import { roomName } from './rooms.js';
+import { roomHeader, MessageView, emptyScene } from './chatview.js';
+
+const PAGE = 30; // messages per history page
+const NEAR = 80; // px from an edge that counts as at it
+
+// chatPage shows room params.id.
+export async function chatPage(root, params, signal) {
+  let room;
+  try {
+    room = (await api.getRoom(params.id, { signal })).room;
+  } catch (err) {
+    if (signal.aborted) return undefined;
+    document.title = t('room.not_found') + ' · chatplay';
+    root.append(h('section', { class: 'panel narrow' },
+      h('p', { class: 'alert', role: 'alert', id: 'room-error' }, err.code === 'not_found' ? t('room.not_found') : errorText(err)),
+      h('a', { href: '#/rooms', class: 'btn' }, t('nav.rooms'))));
+    return undefined;
+  }
+  document.title = roomName(room) + ' · chatplay';
+  return new Chat(root, room, signal).start();
+}
+
+// Chat is the state and behaviour of one open chat page.
+class Chat {
+  constructor(root, room, signal) {
+    this.room = room;
+    this.signal = signal;
+    this.views = [];     // MessageView, oldest first
+    this.cursor = '';    // the older page's cursor, '' at the start
+    this.loadingOlder = false;
+    this.busy = false;
+    this.stream = null;  // AbortController of the turn being streamed
+
+    this.regen = h('button', { type: 'button', class: 'btn btn--small', id: 'chat-regenerate', on: { click: () => this.play('regenerate') } }, '↻ ', t('chat.regenerate'));
+    this.resetButton = h('button', { type: 'button', class: 'btn btn--small btn--danger-ghost', id: 'chat-reset', on: { click: () => this.confirmReset() } }, t('chat.reset'));
+    this.toolbar = h('div', { class: 'toolbar' },
+      this.regen, this.resetButton,
+      h('a', { href: `#/rooms/${room.id}/edit`, class: 'btn btn--small', id: 'chat-edit' }, t('rooms.edit')));
+    this.list = h('ol', { class: 'messages', id: 'messages', 'aria-live': 'polite' });
+    this.older = h('p', { class: 'older', id: 'older', hidden: true }, t('chat.loading_older'));
+    this.scroller = h('div', { class: 'chat__scroll', id: 'chat-scroll', on: { scroll: () => this.onScroll() } }, this.older, this.list);
+    this.empty = emptyScene(room, () => this.play('open'));
+    this.empty.hidden = true;
+    this.input = h('textarea', { id: 'chat-input', rows: 1, maxLength: 4000, placeholder: t('chat.placeholder', { role: room.user_role }), 'aria-label': t('chat.input_label') });
+    this.send = h('button', { type: 'submit', class: 'btn btn--primary', id: 'chat-send' }, t('chat.send'));
+    this.alert = alertBox();
+    this.alert.id = 'chat-alert';
+    const composer = h('form', { class: 'composer', id: 'composer' }, this.input, this.send);
+    composer.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.sendMessage();
+    });
+    this.input.addEventListener('keydown', (e) => {
+      // Enter sends, Shift+Enter is a new line; never while an IME composes.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        this.sendMessage();
+      }
+    });
+    root.append(h('div', { class: 'chat' },
+      roomHeader(room, this.toolbar),
+      h('div', { class: 'chat__body' }, this.scroller, this.empty),
+      h('div', { class: 'chat__foot' }, this.alert, composer)));
+  }
+
+  async start() {
+    try {
+      const page = await api.listMessages(this.room.id, '', PAGE, { signal: this.signal });
+      this.cursor = page.next_cursor || '';
+      for (const m of page.messages) this.add(m);
+      this.refresh();
+      this.scrollToEnd();
+      await this.fill();
+    } catch (err) {
+      if (!this.signal.aborted) showAlert(this.alert, errorText(err));
+    }
+    this.list.dataset.loaded = 'true';
+    return () => this.stream?.abort();
+  }
+
+  // add appends a message (or prepends, with before) and returns its view.
+  add(msg, before = false) {
+    const view = new MessageView(msg, this.room);
+    if (before) {
+      this.views.unshift(view);
+      this.list.prepend(view.el);
+    } else {
+      this.views.push(view);
+      this.list.append(view.el);
+    }
+    return view;
+  }
+
+  // refresh sets what depends on the conversation: the empty scene, the
+  // retry button of a failed last reply, the buttons while a turn runs.
+  refresh() {
+    const last = this.views.at(-1);
+    this.views.forEach((v) => v.setRetry(null));
+    if (last && !this.busy) last.setRetry(() => this.play('regenerate'));
+    this.empty.hidden = this.views.length > 0 || this.cursor !== '';
+    this.scroller.hidden = !this.empty.hidden;
+    this.regen.disabled = this.busy || !this.views.some((v) => v.msg.role === 'assistant');
+    this.resetButton.disabled = this.busy || this.views.length === 0;
+    this.send.disabled = this.busy;
+    this.empty.querySelector('button').disabled = this.busy;
+    this.list.setAttribute('aria-busy', String(this.busy));
+  }
+
+  atEnd() {
+    const s = this.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < NEAR;
+  }
+
+  scrollToEnd() {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  onScroll() {
+    if (this.scroller.scrollTop < NEAR) this.loadOlder();
+  }
+
+  // fill loads older pages while the history does not fill the view, so that
+  // there is something to scroll.
+  async fill() {
+    while (this.cursor && this.scroller.scrollHeight <= this.scroller.clientHeight && !this.signal.aborted) {
+      if (!(await this.loadOlder())) break;
+    }
+  }
+
+  // loadOlder prepends the page before the oldest message shown, keeping the
+  // view where it was.
+  async loadOlder() {
+    if (!this.cursor || this.loadingOlder) return false;
+    this.loadingOlder = true;
+    this.older.hidden = false;
+    try {
+      const page = await api.listMessages(this.room.id, this.cursor, PAGE, { signal: this.signal });
+      const from = this.scroller.scrollHeight - this.scroller.scrollTop;
+      for (const m of [...page.messages].reverse()) this.add(m, true);
+      this.cursor = page.next_cursor || '';
+      this.scroller.scrollTop = this.scroller.scrollHeight - from;
+      return true;
+    } catch (err) {
+      if (!this.signal.aborted) showAlert(this.alert, errorText(err));
+      return false;
+    } finally {
+      this.loadingOlder = false;
+      this.older.hidden = true;
+      this.refresh();
+    }
+  }
+
+  sendMessage() {
+    const content = this.input.value;
+    if (this.busy || content.trim() === '') return;
+    this.input.value = '';
+    this.play('messages', content);
+  }
+
+  // play streams one turn: kind is 'messages' (with content), 'regenerate' or 'open'.
+  async play(kind, content) {
+    if (this.busy) return;
+    this.busy = true;
+    showAlert(this.alert, '');
+    const sending = content !== undefined ? this.add({ role: 'user', content, status: 'sending' }) : null;
+    if (sending) this.scrollToEnd();
+    this.refresh();
+    let reply = null;
+    this.stream = new AbortController();
+    const signal = AbortSignal.any([this.signal, this.stream.signal]);
+    try {
+      await streamTurn(this.room.id, kind, content !== undefined ? { content } : undefined, {
+        message: ({ message }) => sending?.update(message),
+        reply_started: ({ message }) => {
+          if (kind === 'regenerate') this.dropLastReplies();
+          reply = this.add(message);
+          this.scrollToEnd();
+        },
+        delta: ({ text }) => {
+          const follow = this.atEnd();
+          reply?.appendText(text);
+          if (follow) this.scrollToEnd();
+        },
+        reply: ({ message }) => reply?.update(message),
+        error: ({ error, reply: failed }) => {
+          if (failed && reply) reply.update(failed);
+          else if (reply) reply.update({ ...reply.msg, status: 'failed', error_code: error.code });
+          showAlert(this.alert, errorText(error));
+        },
+        lost: () => {
+          if (reply) reply.update({ ...reply.msg, status: 'failed', error_code: '' });
+          showAlert(this.alert, t('chat.lost'));
+        },
+      }, signal);
+    } catch (err) {
+      if (signal.aborted) return;
+      // Refused before anything was stored: the message goes back to the input.
+      if (sending && !sending.msg.id) {
+        this.views.splice(this.views.indexOf(sending), 1);
+        sending.el.remove();
+        if (this.input.value === '') this.input.value = content;
+      }
+      showAlert(this.alert, errorText(err));
+    } finally {
+      this.busy = false;
+      this.stream = null;
+      if (!this.signal.aborted) {
+        this.refresh();
+        if (kind === 'messages') this.input.focus();
+      }
+    }
+  }
+
+  // dropLastReplies removes the replies after the last user message: a
+  // regeneration replaces them.
+  dropLastReplies() {
+    while (this.views.length > 0 && this.views.at(-1).msg.role === 'assistant') {
+      this.views.pop().el.remove();
+    }
+  }
+
+  confirmReset() {
+    const yes = h('button', { type: 'button', class: 'btn btn--small btn--danger', id: 'chat-reset-yes', on: { click: () => this.reset() } }, t('chat.reset_yes'));
+    const no = h('button', { type: 'button', class: 'btn btn--small', id: 'chat-reset-no', on: { click: () => this.restoreToolbar() } }, t('common.cancel'));
+    this.savedTools = [...this.toolbar.childNodes];
+    this.toolbar.replaceChildren(h('span', { class: 'confirm-text' }, t('chat.reset_confirm')), yes, no);
+    no.focus();
+  }
+
+  restoreToolbar() {
+    if (this.savedTools) this.toolbar.replaceChildren(...this.savedTools);
+    this.savedTools = null;
+  }
+
+  async reset() {
+    this.restoreToolbar();
+    this.busy = true;
+    this.refresh();
+    try {
+      await api.resetRoom(this.room.id);
+      this.views = [];
+      this.cursor = '';
+      this.list.replaceChildren();
+    } catch (err) {
+      if (!this.signal.aborted) showAlert(this.alert, errorText(err));
+    } finally {
+      this.busy = false;
+      this.refresh();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// The room form: create a room, or edit one.
+
+import { api } from '../api.js';
+import { h, field, alertBox, showAlert } from '../dom.js';
+import { t, lang, languageName, errorText } from '../i18n.js';
+import { go } from '../router.js';
+
+// ROOM_LANGUAGES are the languages a room can be played in (the engine's list).
+const ROOM_LANGUAGES = ['ko', 'en', 'ja', 'zh', 'es', 'fr', 'de'];
+
+// The engine's default limits, as a first check in the page; the API has
+// the last word.
+const MAX = { title: 100, situation: 1000, role: 200 };
+
+// roomForm builds the form; onSubmit(values) saves it.
+function roomForm(room, submitLabel, onSubmit) {
+  const language = h('select', { id: 'room-language', name: 'language', required: true },
+    ROOM_LANGUAGES.map((code) => h('option', { value: code, selected: code === (room?.language || lang()) }, languageName(code))));
+  const situation = h('textarea', { id: 'room-situation', name: 'situation', required: true, maxLength: MAX.situation, rows: 4, placeholder: t('roomform.situation_placeholder') });
+  const userRole = h('input', { type: 'text', id: 'room-user-role', name: 'user_role', required: true, maxLength: MAX.role, placeholder: t('roomform.user_role_placeholder') });
+  const botRole = h('input', { type: 'text', id: 'room-bot-role', name: 'bot_role', required: true, maxLength: MAX.role, placeholder: t('roomform.bot_role_placeholder') });
+  const title = h('input', { type: 'text', id: 'room-title', name: 'title', maxLength: MAX.title, placeholder: t('roomform.title_placeholder') });
+  if (room) {
+    situation.value = room.situation;
+    userRole.value = room.user_role;
+    botRole.value = room.bot_role;
+    title.value = room.title;
+  }
+  const box = alertBox();
+  const submit = h('button', { type: 'submit', class: 'btn btn--primary', id: 'room-submit' }, submitLabel);
+  const form = h('form', { class: 'form', id: 'room-form' },
+    field(t('field.language'), language, t('roomform.language_hint')),
+    field(t('field.situation'), situation, t('roomform.situation_hint')),
+    h('div', { class: 'field-row' },
+      field(t('field.user_role'), userRole),
+      field(t('field.bot_role'), botRole)),
+    field(t('field.title'), title, t('roomform.title_hint')),
+    box,
+    h('div', { class: 'actions' },
+      submit,
+      h('a', { href: '#/rooms', class: 'btn btn--ghost', id: 'room-cancel' }, t('common.cancel'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    showAlert(box, '');
+    try {
+      await onSubmit({
+        language: language.value, situation: situation.value, user_role: userRole.value,
+        bot_role: botRole.value, title: title.value,
+      });
+    } catch (err) {
+      showAlert(box, errorText(err));
+      const bad = err.field && form.elements[err.field];
+      if (bad) bad.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+// createRoomPage creates a room and enters it.
+export function createRoomPage(root) {
+  document.title = t('roomform.create_title') + ' · chatplay';
+  const form = roomForm(null, t('roomform.create'), async (values) => {
+    const res = await api.createRoom(values);
+    go(`/rooms/${res.room.id}`, { replace: true });
+  });
+  root.append(h('section', { class: 'panel' },
+    h('h1', { id: 'page-title' }, t('roomform.create_title')),
+    h('p', { class: 'lead' }, t('roomform.create_lead')),
+    form));
+  form.elements.situation.focus();
+}
+
+// editRoomPage changes a room and goes back to the list.
+export async function editRoomPage(root, params, signal) {
+  document.title = t('roomform.edit_title') + ' · chatplay';
+  const section = h('section', { class: 'panel' }, h('h1', { id: 'page-title' }, t('roomform.edit_title')));
+  root.append(section);
+  let room;
+  try {
+    room = (await api.getRoom(params.id, { signal })).room;
+  } catch (err) {
+    if (signal.aborted) return;
+    section.append(h('p', { class: 'alert', role: 'alert', id: 'room-error' }, err.code === 'not_found' ? t('room.not_found') : errorText(err)),
+      h('a', { href: '#/rooms', class: 'btn' }, t('nav.rooms')));
+    return;
+  }
+  const form = roomForm(room, t('roomform.save'), async (values) => {
+    const changed = {};
+    for (const [key, value] of Object.entries(values)) {
+      if (value !== room[key]) changed[key] = value;
+    }
+    if (Object.keys(changed).length > 0) await api.updateRoom(room.id, changed);
+    go('/rooms');
+  });
+  section.append(form);
+}
