@@ -110,6 +110,14 @@ var errorText = map[engine.Code]map[string]string{
 	engine.CodeInternal:           {"en": "Something went wrong on our side.", "ko": "서버에 문제가 생겼습니다.", "ja": "サーバーで問題が起きました。"},
 }
 
+// reasonText holds sentences for the engine's reasons that say more than
+// their code's sentence, in every language.
+var reasonText = map[engine.Reason]map[string]string{
+	engine.ReasonBusy:         {"en": "A reply is still being written in this room. Try again when it is done.", "ko": "이 방에서 아직 답장을 쓰고 있습니다. 끝나면 다시 시도하세요.", "ja": "このルームではまだ返事を書いています。終わってからもう一度お試しください。"},
+	engine.ReasonRoomLimit:    {"en": "You have the most rooms allowed. Delete one to make another.", "ko": "방을 더 만들 수 없습니다. 하나를 삭제한 뒤 다시 만드세요.", "ja": "ルームの上限に達しました。1つ削除してから作ってください。"},
+	engine.ReasonSceneStarted: {"en": "This scene has already begun: just write your line.", "ko": "이 장면은 이미 시작되었습니다. 바로 대사를 쓰세요.", "ja": "この場面はもう始まっています。そのままセリフを書いてください。"},
+}
+
 // text returns sentence m in lang (English when missing), filled with args.
 func text(lang string, m msg, args ...any) string {
 	forms := catalog[m]
@@ -128,6 +136,12 @@ func text(lang string, m msg, args ...any) string {
 // own safe message, which says more than the generic sentence.
 func errorMessage(lang string, err error) string {
 	e := engine.AsError(err)
+	if forms, ok := reasonText[e.Reason]; ok {
+		if s, ok := forms[lang]; ok {
+			return s
+		}
+		return forms["en"]
+	}
 	forms, ok := errorText[e.Code]
 	if !ok {
 		forms = errorText[engine.CodeInternal]
