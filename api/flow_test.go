@@ -98,7 +98,11 @@ func TestFullFlow(t *testing.T) {
 		// Create a room and list it.
 		room := c.newRoom()
 		var list api.RoomList
-		c.must(http.StatusOK, "GET", "/api/v1/rooms", nil).decode(t, &list)
+		listed := c.must(http.StatusOK, "GET", "/api/v1/rooms", nil)
+		if cc := listed.header.Get("Cache-Control"); cc != "no-store" {
+			t.Fatalf("a user's rooms answered with Cache-Control %q, want no-store", cc)
+		}
+		listed.decode(t, &list)
 		if len(list.Rooms) != 1 || list.Rooms[0].ID != room.ID || list.Rooms[0].Situation != "ordering coffee in a cafe in Seoul" {
 			t.Fatalf("rooms = %+v", list)
 		}

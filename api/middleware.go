@@ -65,6 +65,8 @@ func (h *handlers) limitBody(c *gin.Context) {
 // Authorization header (API clients) or the access cookie (browsers; unsafe
 // methods must then carry the CSRF token too), whose session is still active.
 func (h *handlers) authenticate(c *gin.Context) {
+	// What an authenticated request answers is the user's own: never cached.
+	c.Header("Cache-Control", "no-store")
 	raw, fromCookie := bearerToken(c.GetHeader("Authorization")), false
 	if raw == "" {
 		if ck, err := c.Cookie(cookieAccess); err == nil && ck != "" {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/chatplay/chatplay/api"
@@ -210,7 +211,16 @@ type tab struct {
 // stepTimeout bounds every browser step.
 const stepTimeout = 20 * time.Second
 
-// newTab opens a tab in a fresh browser context, closed when t ends.
+// watchScript runs in every document before the page's own scripts and
+// records what should never happen: uncaught errors, unhandled promise
+// rejections and Content-Security-Policy violations.
+const watchScript = `window.__problems = [];
+addEventListener("error", (e) => __problems.push("uncaught error: " + e.message));
+addEventListener("unhandledrejection", (e) => __problems.push("unhandled rejection: " + (e.reason && e.reason.message || e.reason)));
+document.addEventListener("securitypolicyviolation", (e) => __problems.push("CSP violation: " + e.violatedDirective + " " + e.blockedURI));`
+
+// newTab opens a tab in a fresh browser context, closed when t ends. When
+// t ends the tab's document must have had no problem (see watchScript).
 func newTab(t *testing.T, browser context.Context, srv *server) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
@@ -218,7 +228,27 @@ func newTab(t *testing.T, browser context.Context, srv *server) *tab {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
-	return &tab{t: t, ctx: ctx, srv: srv}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: watchScript}); err != nil {
+		t.Fatalf("watch the tab: %v", err)
+	}
+	p := &tab{t: t, ctx: ctx, srv: srv}
+	t.Cleanup(p.checkProblems)
+	return p
+}
+
+// checkProblems fails the test for every problem watchScript recorded in the
+// current document.
+func (p *tab) checkProblems() {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 3*time.Second)
+	defer cancel()
+	problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__problems || []`))
+	if err != nil {
+		return // the tab is gone; the test failed already
+	}
+	for _, problem := range problems {
+		p.t.Errorf("page %s: %s", p.location(), problem)
+	}
 }
 
 // do runs actions, failing the test with what the page shows on error.
@@ -262,7 +292,15 @@ func (p *tab) location() string {
 // open navigates to a route of the web app, e.g. "/#/rooms".
 func (p *tab) open(path string) {
 	p.t.Helper()
+	p.checkProblems()
 	p.do(chromedp.Navigate(p.srv.url + path))
+}
+
+// reload reloads the page, after checking the document it leaves.
+func (p *tab) reload() {
+	p.t.Helper()
+	p.checkProblems()
+	p.do(chromedp.Reload())
 }
 
 // waitJS waits until the JavaScript expression is truthy, failing with what

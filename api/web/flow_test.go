@@ -31,6 +31,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("other_users_room", func(t *testing.T) { testOtherUsersRoom(t, browser, sqlite(t)) })
 	t.Run("older_history", func(t *testing.T) { testOlderHistory(t, browser, sqlite(t)) })
 	t.Run("languages", func(t *testing.T) { testLanguages(t, browser, sqlite(t)) })
+	t.Run("sse_parser", func(t *testing.T) { testSSEParser(t, browser, sqlite(t)) })
 	t.Run("screenshots", func(t *testing.T) { testScreenshots(t, browser, sqlite(t)) })
 }
 
@@ -93,7 +94,7 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 	if p.cookie("chatplay_access") != "" {
 		t.Fatal("the access cookie is still there")
 	}
-	p.do(chromedp.Reload())
+	p.reload()
 	p.waitText("#room-name", "Coffee")
 	if p.cookie("chatplay_access") == "" {
 		t.Error("no new access cookie after the silent refresh")
@@ -125,7 +126,7 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 	}
 
 	// Reload: the history is there.
-	p.do(chromedp.Reload())
+	p.reload()
 	p.waitVisible("#messages[data-loaded=true]")
 	if got := p.count("#messages li"); got != 2 {
 		t.Fatalf("after reload, %d messages shown, want 2:\n%s", got, p.bodyText())
@@ -139,7 +140,7 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 	p.fill("#chat-input", "아메리카노 한 잔 주세요")
 	p.click("#chat-send")
 	p.waitVisible(lastReply + "[data-status=failed] .msg__retry")
-	p.waitText("#chat-alert", "refused this request")
+	p.waitText(lastReply+" .msg__status", "The language model refused this request.")
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"네, ", "아메리카노 한 잔이요."}})
 	p.click(lastReply + " .msg__retry")
 	p.waitJS("the retried reply", fmt.Sprintf(`document.querySelector(%s)?.dataset.status === "complete"`, js(lastReply)))

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/chatplay/chatplay/engine"
@@ -73,7 +76,7 @@ func testXSS(t *testing.T, browser context.Context, srv *server) {
 	noMarkup(t, p)
 
 	// The same from history, and in the room list.
-	p.do(chromedp.Reload())
+	p.reload()
 	p.waitVisible("#messages[data-loaded=true]")
 	if got := p.text(lastReply + " .msg__text"); got != replyPayload {
 		t.Errorf("from history the reply shows %q", got)
@@ -174,7 +177,7 @@ func testLanguages(t *testing.T, browser context.Context, srv *server) {
 	p.choose("#lang-select", "ko")
 	p.waitText("#page-title", "로그인")
 	p.waitText("#nav-register", "회원가입")
-	p.do(chromedp.Reload())
+	p.reload()
 	p.waitText("#page-title", "로그인")
 	if got := eval[string](p, `document.documentElement.lang`); got != "ko" {
 		t.Errorf("html lang = %q after reload, want ko", got)
@@ -182,18 +185,62 @@ func testLanguages(t *testing.T, browser context.Context, srv *server) {
 
 	p.choose("#lang-select", "ja")
 	p.waitText("#page-title", "ログイン")
+	if got := eval[string](p, `localStorage.getItem("chatplay.lang")`); got != "ja" {
+		t.Errorf("remembered language = %q, want ja", got)
+	}
 	p.open("/#/register")
 	p.waitText("#page-title", "アカウント作成")
-	p.do(chromedp.Reload())
+	p.reload()
 	p.waitText("#page-title", "アカウント作成")
 	p.waitText("label[for=register-email]", "メールアドレス")
 
-	// Signed in, the pages speak it too.
+	// The API's errors are explained in it, by code and reason.
 	u := srv.signup("yuki")
+	p.fill("#register-email", u.email)
+	p.fill("#register-password", testPassword)
+	p.click("#register-submit")
+	p.waitText("#register-form .alert", "このメールアドレスのアカウントはすでにあります。")
+
+	// Signed in, the pages speak it too.
 	p.login(u.email)
 	p.waitText("#page-title", "マイルーム")
 	p.waitText("#rooms-empty", "ルームはまだありません")
 	p.choose("#lang-select", "ko")
 	p.waitText("#page-title", "내 방")
 	p.waitText("#logout", "로그아웃")
+
+	// A browser that prefers Japanese gets Japanese at first visit.
+	q := newTab(t, browser, srv)
+	ctx, cancel := context.WithTimeout(q.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
+		UserAgent: "Mozilla/5.0 chatplay-test", AcceptLanguage: "ja-JP,ja"}); err != nil {
+		t.Fatal(err)
+	}
+	q.open("/#/login")
+	q.waitText("#page-title", "ログイン")
+	if got := eval[string](q, `navigator.language + " " + document.documentElement.lang`); got != "ja-JP ja" {
+		t.Errorf("navigator.language and html lang = %q", got)
+	}
+}
+
+// testSSEParser runs the cases of testdata/sse_parser.js against the page's
+// SSE parser (static/js/sse.js), in the browser.
+func testSSEParser(t *testing.T, browser context.Context, srv *server) {
+	src, err := os.ReadFile(filepath.Join("testdata", "sse_parser.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newTab(t, browser, srv)
+	p.open("/#/login")
+	p.waitVisible("#login-form")
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	defer cancel()
+	failures, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](string(src), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
 }

@@ -119,7 +119,7 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	hold.Release()
 	p.waitJS("the complete reply", `document.querySelector("#messages li.msg--assistant:last-child")?.dataset.status === "complete"`)
 	p.do(chromedp.EmulateViewport(390, 780, chromedp.EmulateScale(2), chromedp.EmulateMobile))
-	p.do(chromedp.Reload())
+	p.reload()
 	p.waitVisible("#messages[data-loaded=true]")
 	p.shoot("chat-phone.png")
 }

@@ -103,7 +103,7 @@ func loadFiles() map[string]*file {
 // Handler returns the handler of the web app's files. Every response carries
 // the security headers (SecurityHeaders). A path that names no file and has
 // no extension is a client-side route and gets index.html; a missing file
-// with an extension is 404. index.html is never stored by caches (so that
+// with an extension, or a path of the API (IsAPIPath), is 404. index.html is never stored by caches (so that
 // back-navigation after logout shows nothing private); the other files are
 // revalidated with their ETag on each use. Only GET and HEAD are served.
 func Handler() http.Handler {
@@ -113,6 +113,11 @@ func Handler() http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		if IsAPIPath(r.URL.Path) { // never an HTML page where the API answers
+			w.Header().Set("Cache-Control", "no-cache")
+			http.Error(w, "not found", http.StatusNotFound)
 			return
 		}
 		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")

@@ -106,7 +106,7 @@ func TestHandlerFallsBackToIndexForClientRoutes(t *testing.T) {
 			t.Errorf("GET %s: Cache-Control = %q", path, rec.Header().Get("Cache-Control"))
 		}
 	}
-	for _, path := range []string{"/missing.js", "/js/nope.js", "/favicon.ico"} {
+	for _, path := range []string{"/missing.js", "/js/nope.js", "/favicon.ico", "/api/v1/rooms", "/healthz", "/telegram/webhook"} {
 		if rec := get(t, h, "GET", path, nil); rec.Code != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", path, rec.Code)
 		}

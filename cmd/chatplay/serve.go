@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chatplay/chatplay/api"
+	"github.com/chatplay/chatplay/api/web"
 	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/openai"
 	"github.com/chatplay/chatplay/engine/sqlstore"
@@ -52,7 +53,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	srv := &http.Server{
 		Addr:              cfg.Server.Addr,
-		Handler:           router,
+		Handler:           web.Mount(router), // the web app at /, everything else to the router
 		ReadHeaderTimeout: cfg.Server.ReadTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}

@@ -60,7 +60,7 @@ func TestServeStartsAndStops(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
 
-	for _, path := range []string{"/healthz", "/readyz"} {
+	for _, path := range []string{"/healthz", "/readyz", "/"} { // "/": the web app
 		var resp *http.Response
 		var err error
 		for range 100 {
@@ -75,6 +75,9 @@ func TestServeStartsAndStops(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s = %d", path, resp.StatusCode)
+		}
+		if ct := resp.Header.Get("Content-Type"); path == "/" && !strings.HasPrefix(ct, "text/html") {
+			t.Fatalf("GET / is %q, want the web app's HTML", ct)
 		}
 	}
 	cancel()

@@ -10,13 +10,14 @@ const BASE = '/api/v1';
 const CSRF_COOKIE = 'chatplay_csrf';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-// ApiError is an error answer of the API: {error: {code, message, field}}.
+// ApiError is an error answer of the API: {error: {code, message, field, reason}}.
 export class ApiError extends Error {
-  constructor(status, code, message, field, retryAfter) {
+  constructor(status, code, message, field, retryAfter, reason) {
     super(message || code);
     this.status = status;
     this.code = code;
     this.field = field || '';
+    this.reason = reason || '';
     this.retryAfter = retryAfter || 0;
   }
 }
@@ -90,7 +91,7 @@ export async function errorOf(res) {
     // not the API's envelope
   }
   const retry = Number(res.headers.get('Retry-After')) || 0;
-  return new ApiError(res.status, detail.code || 'http_' + res.status, detail.message, detail.field, retry);
+  return new ApiError(res.status, detail.code || 'http_' + res.status, detail.message, detail.field, retry, detail.reason);
 }
 
 async function call(method, path, body, opts) {

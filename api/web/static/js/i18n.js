@@ -81,14 +81,18 @@ export function languageName(code) {
   return has('language.' + code) ? t('language.' + code) : code;
 }
 
-// errorText returns what to tell the user about an API error.
+// errorText returns what to tell the user about an API error, in the
+// interface language: from its code, refined by its reason and field.
 export function errorText(err) {
   if (!err || !err.code) return t('error.network');
-  if (err.code === 'invalid' && err.field && has('field.' + err.field)) {
-    return t('error.invalid_field', { field: t('field.' + err.field), message: err.message });
+  const { code, reason, field } = err;
+  if (code === 'invalid' && field && has('field.' + field)) {
+    const params = { field: t('field.' + field), message: err.message };
+    return has(`error.invalid.${reason}`) ? t(`error.invalid.${reason}`, params) : t('error.invalid_field', params);
   }
-  if (err.code === 'rate_limited' && err.retryAfter) return t('error.rate_limited_after', { seconds: err.retryAfter });
-  if (has('error.' + err.code)) return t('error.' + err.code);
+  if (reason && has(`error.${code}.${reason}`)) return t(`error.${code}.${reason}`);
+  if (code === 'rate_limited' && err.retryAfter) return t('error.rate_limited_after', { seconds: err.retryAfter });
+  if (has('error.' + code)) return t('error.' + code);
   return err.message || t('error.internal');
 }
 

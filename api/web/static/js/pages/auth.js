@@ -25,7 +25,7 @@ export function loginPage(root) {
   const email = h('input', { type: 'email', id: 'login-email', name: 'email', autocomplete: 'username', required: true, maxLength: 320 });
   const password = h('input', { type: 'password', id: 'login-password', name: 'password', autocomplete: 'current-password', required: true });
   const box = alertBox();
-  const form = h('form', { class: 'form', id: 'login-form', noValidate: false },
+  const form = h('form', { class: 'form', id: 'login-form' },
     field(t('field.email'), email),
     field(t('field.password'), password),
     box,

@@ -191,9 +191,9 @@ class Chat {
         },
         reply: ({ message }) => reply?.update(message),
         error: ({ error, reply: failed }) => {
-          if (failed && reply) reply.update(failed);
-          else if (reply) reply.update({ ...reply.msg, status: 'failed', error_code: error.code });
-          showAlert(this.alert, errorText(error));
+          // The failed reply says why; without one, the alert does.
+          if (!reply) showAlert(this.alert, errorText(error));
+          else reply.update(failed || { ...reply.msg, status: 'failed', error_code: error.code });
         },
         lost: () => {
           if (reply) reply.update({ ...reply.msg, status: 'failed', error_code: '' });

@@ -4,16 +4,17 @@ import { h } from '../dom.js';
 import { t, languageName, errorText } from '../i18n.js';
 import { roomName } from './rooms.js';
 
-// roomHeader shows what a room is: always its language, situation and both roles.
+// roomHeader shows what a room is: always its language, situation (as the
+// title when it has none) and both roles.
 export function roomHeader(room, toolbar) {
   return h('section', { class: 'roominfo', id: 'room-info' },
     h('div', { class: 'roominfo__top' },
       h('h1', { class: 'roominfo__title', id: 'room-name'}, roomName(room)),
       h('span', { class: 'badge', id: 'room-language' }, languageName(room.language))),
-    h('p', { class: 'roominfo__situation', id: 'room-situation' }, room.situation),
+    room.title ? h('p', { class: 'roominfo__situation', id: 'room-situation' }, room.situation) : null,
     h('p', { class: 'roles' },
-      h('span', { class: 'role role--user' }, t('room.you'), ' ', h('strong', { id: 'room-user-role' }, room.user_role)),
-      h('span', { class: 'role role--bot' }, t('room.bot'), ' ', h('strong', { id: 'room-bot-role' }, room.bot_role))),
+      h('span', { class: 'role role--user' }, t('room.you'), h('strong', { id: 'room-user-role' }, room.user_role)),
+      h('span', { class: 'role role--bot' }, t('room.bot'), h('strong', { id: 'room-bot-role' }, room.bot_role))),
     toolbar);
 }
 
@@ -41,6 +42,7 @@ export class MessageView {
     this.el.classList.toggle('msg--pending', msg.status === 'pending');
     this.el.classList.toggle('msg--failed', msg.status === 'failed');
     this.el.classList.toggle('msg--sending', msg.status === 'sending');
+    this.body.hidden = msg.status === 'failed' && !msg.content;
     this.status.replaceChildren();
     this.status.hidden = true;
     if (msg.status === 'failed') {
@@ -53,6 +55,7 @@ export class MessageView {
   // appendText adds a streamed piece of the reply.
   appendText(piece) {
     this.msg.content = (this.msg.content || '') + piece;
+    this.body.hidden = false;
     this.text.appendData(piece);
   }
 
@@ -70,9 +73,4 @@ export function emptyScene(room, onOpen) {
   return h('div', { class: 'empty empty--chat', id: 'chat-empty' },
     h('p', {}, t('chat.empty', { bot: room.bot_role })),
     h('button', { type: 'button', class: 'btn btn--primary', id: 'open-scene', on: { click: onOpen } }, t('chat.open')));
-}
-
-// turnError is the text of an error that stopped a turn.
-export function turnError(err) {
-  return errorText(err);
 }

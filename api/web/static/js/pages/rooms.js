@@ -46,8 +46,8 @@ function roomCard(room, onDeleted) {
       h('span', { class: 'badge' }, languageName(room.language))),
     room.title ? h('p', { class: 'card__text room-situation' }, room.situation) : null,
     h('p', { class: 'roles' },
-      h('span', { class: 'role role--user' }, t('room.you'), ' ', h('strong', {}, room.user_role)),
-      h('span', { class: 'role role--bot' }, t('room.bot'), ' ', h('strong', {}, room.bot_role))),
+      h('span', { class: 'role role--user' }, t('room.you'), h('strong', {}, room.user_role)),
+      h('span', { class: 'role role--bot' }, t('room.bot'), h('strong', {}, room.bot_role))),
     actions,
     box);
   return card;
