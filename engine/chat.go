@@ -83,12 +83,9 @@ func (e *Engine) Regenerate(ctx context.Context, userID, roomID int64, source So
 		if err != nil {
 			return nil, err
 		}
-		after := int64(0)
+		sc.dropAfter = 0 // no user message: the opening goes, and is played again
 		if last != nil {
-			after = last.ID
-		}
-		if err := e.store.DeleteMessages(ctx, sc.room.ID, after); err != nil {
-			return nil, Internal(fmt.Errorf("delete last reply: %w", err))
+			sc.dropAfter = last.ID
 		}
 		return last, nil
 	})
@@ -147,7 +144,7 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	if err != nil {
 		return nil, err
 	}
-	if err := e.allowTurn(ctx, userID); err != nil {
+	if err := e.checkTurnRate(ctx, userID); err != nil {
 		return nil, err
 	}
 	unlock, err := e.locker.LockRoom(ctx, room.ID)
@@ -161,9 +158,29 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	if err != nil {
 		return nil, err
 	}
+	// One read tells whether the room's cached history is current and how
+	// much of the day's token allowance is left.
+	before := int64(0)
+	if userMsg != nil {
+		before = userMsg.ID // 0 for a message not stored yet: the history is all that is stored
+	}
+	now := e.now().UTC()
+	headID, used, err := e.store.TurnState(ctx, room.ID, before, userID, now.Format(time.DateOnly))
+	if err != nil {
+		return nil, Internal(fmt.Errorf("turn state: %w", err))
+	}
+	if err := e.checkDailyTokens(now, used); err != nil {
+		return nil, err
+	}
+	if sc.dropAfter >= 0 {
+		if err := e.store.DeleteMessages(ctx, room.ID, sc.dropAfter); err != nil {
+			return nil, Internal(fmt.Errorf("delete last reply: %w", err))
+		}
+		headID = min(headID, sc.dropAfter)
+	}
 	// The prompt is built before anything is stored, so that input the model
 	// cannot take is refused without a trace.
-	p, err := e.buildPrompt(ctx, sc, userMsg)
+	p, err := e.buildPrompt(ctx, sc, userMsg, headID)
 	if err != nil {
 		return nil, err
 	}
@@ -310,20 +327,19 @@ func (e *Engine) replyError(err error) *Error {
 	return AsError(err)
 }
 
-// allowTurn enforces the per-user turn rate and daily token budget.
-func (e *Engine) allowTurn(ctx context.Context, userID int64) error {
-	if max := e.cfg.Limits.TokensPerDay; max > 0 {
-		now := e.now().UTC()
-		used, err := e.store.TokensUsed(ctx, userID, now.Format(time.DateOnly))
-		if err != nil {
-			return Internal(err)
-		}
-		if used >= max {
-			midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
-			return &Error{Code: CodeRateLimited, RetryAfter: midnight.Sub(now),
-				Message: "You have used today's conversation allowance. It renews at midnight UTC."}
-		}
+// checkDailyTokens enforces the per-user daily token allowance, given the
+// tokens used so far on now's UTC day.
+func (e *Engine) checkDailyTokens(now time.Time, used int64) error {
+	if max := e.cfg.Limits.TokensPerDay; max > 0 && used >= max {
+		midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+		return &Error{Code: CodeRateLimited, RetryAfter: midnight.Sub(now),
+			Message: "You have used today's conversation allowance. It renews at midnight UTC."}
 	}
+	return nil
+}
+
+// checkTurnRate records a turn against the per-user rate limit.
+func (e *Engine) checkTurnRate(ctx context.Context, userID int64) error {
 	ok, wait, err := e.limiter.AllowTurn(ctx, userID)
 	if err != nil {
 		return Internal(err)

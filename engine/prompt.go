@@ -54,11 +54,12 @@ type scene struct {
 	room         *Room
 	system       string
 	systemTokens int
-	budget       int // tokens left for history and the new message
+	budget       int   // tokens left for history and the new message
+	dropAfter    int64 // with a regeneration: the messages after this id go before the new reply (-1: none)
 }
 
 func (e *Engine) newScene(room *Room) *scene {
-	sc := &scene{room: room, system: SystemPrompt(room)}
+	sc := &scene{room: room, system: SystemPrompt(room), dropAfter: -1}
 	if w := e.windows.get(room.ID); w != nil && w.system == sc.system {
 		sc.systemTokens = w.systemTokens
 	} else {
@@ -80,7 +81,9 @@ type prompt struct {
 // the user's message being answered — or, for the opening
 // line, an instruction to open the scene. A long conversation costs no more
 // than a short one: history comes from the room's window (see window.go).
-func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message) (*prompt, error) {
+//
+// headID is the newest message stored before last (see Store.TurnState).
+func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message, headID int64) (*prompt, error) {
 	room := sc.room
 	p := &prompt{tokens: sc.systemTokens}
 	var tail PromptMessage
@@ -88,7 +91,7 @@ func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message) (*pr
 	if last != nil {
 		tail = PromptMessage{Role: string(RoleUser), Content: last.Content}
 		p.tokens += last.TokenCount + tokensPerMessage
-		before = last.ID // 0 for a message not stored yet: the history is all that is stored
+		before = last.ID
 	} else {
 		tail = PromptMessage{Role: string(RoleUser), Content: openingInstruction(room)}
 		p.tokens += e.tokens.Count(tail.Content) + tokensPerMessage
@@ -98,7 +101,7 @@ func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message) (*pr
 		return nil, invalidBecause(ReasonTooLong, "content", "The message is too long for the model: shorten it.")
 	}
 
-	w, err := e.history(ctx, room.ID, before)
+	w, err := e.history(ctx, room.ID, before, headID)
 	if err != nil {
 		return nil, Internal(err)
 	}

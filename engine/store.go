@@ -71,6 +71,11 @@ type MessageStore interface {
 	// records call in the usage ledger (llm_calls and the daily usage totals), in
 	// one transaction.
 	FinishReply(ctx context.Context, reply *Message, call *LLMCall) error
+	// TurnState reads, in one round trip, what a chat turn checks once it
+	// holds its room: the id of the newest message of roomID below beforeID
+	// (beforeID 0: of all; 0 when there is none), and the tokens userID used on
+	// day (UTC, YYYY-MM-DD).
+	TurnState(ctx context.Context, roomID, beforeID, userID int64, day string) (headID, tokensUsed int64, err error)
 	// FailPendingMessages marks every pending message created before the cutoff
 	// as failed with code, and returns how many it marked.
 	FailPendingMessages(ctx context.Context, before time.Time, code Code) (int, error)
@@ -78,8 +83,6 @@ type MessageStore interface {
 
 // UsageStore reads the usage ledger.
 type UsageStore interface {
-	// TokensUsed returns the tokens (prompt + completion) userID used on day (UTC, YYYY-MM-DD), over all models.
-	TokensUsed(ctx context.Context, userID int64, day string) (int64, error)
 	// ListUsage returns userID's usage per day and model for days >= sinceDay, newest day first.
 	ListUsage(ctx context.Context, userID int64, sinceDay string) ([]Usage, error)
 }

@@ -41,6 +41,9 @@ func TestOpenSceneRegenerateReset(t *testing.T) {
 		if len(msgs) != 1 || msgs[0].Content != "안녕하세요, 손님!" {
 			t.Fatalf("after regenerating the opening: %s", dump(msgs))
 		}
+		if again := env.fake.Requests()[1].Messages; len(again) != 2 {
+			t.Fatalf("the replaced opening was sent as history: %+v", again)
+		}
 
 		// A failed reply, then regenerate: the failed one is replaced.
 		env.fake.Enqueue(openaifake.Reply{Status: 400})

@@ -10,7 +10,8 @@ import (
 // The prompt's history window is the newest complete messages of a room that
 // fit the token budget. Reading it from the store costs a few hundred rows a
 // turn, so the engine keeps each busy room's window in memory and checks it
-// against the store with one indexed single-row read: a window is current
+// against the store with one indexed single-row read (Store.TurnState, which
+// also reads the day's token use): a window is current
 // while the newest message before the one being answered is the newest it has
 // seen. Message ids grow and are never reused, so anything another process
 // appends or deletes changes that id and the window is read again.
@@ -99,16 +100,9 @@ func (e *Engine) maxHistoryTokens() int {
 }
 
 // history returns the current window of a room's messages with ids below
-// before (0: all), from the cache when it is current, else from the store.
-func (e *Engine) history(ctx context.Context, roomID, before int64) (*roomWindow, error) {
-	head, err := e.store.ListMessages(ctx, roomID, before, 1)
-	if err != nil {
-		return nil, fmt.Errorf("prompt history: %w", err)
-	}
-	var headID int64
-	if len(head) > 0 {
-		headID = head[0].ID
-	}
+// before (0: all), whose newest is headID: from the cache when it is current,
+// else from the store.
+func (e *Engine) history(ctx context.Context, roomID, before, headID int64) (*roomWindow, error) {
 	if w := e.windows.get(roomID); w != nil && w.headID == headID {
 		return w, nil
 	}

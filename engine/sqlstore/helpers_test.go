@@ -95,3 +95,10 @@ func messageIDs(msgs []*engine.Message) []int64 {
 	}
 	return out
 }
+
+// tokensUsed returns the tokens user used on day, as a chat turn reads them.
+func tokensUsed(t testing.TB, db *sqlstore.DB, userID int64, day string) (int64, error) {
+	t.Helper()
+	_, used, err := db.TurnState(context.Background(), 0, 0, userID, day)
+	return used, err
+}

@@ -144,6 +144,10 @@ func TestHotPathsUseIndexes(t *testing.T) {
 			{"ListMessages before", func() error { _, err := db.ListMessages(ctx, room.ID, 1000, 50); return err }, "messages_room_id_id_idx"},
 			{"ListRooms newest", func() error { _, err := db.ListRooms(ctx, owner.ID, 0, 20); return err }, "rooms_owner_id_id_idx"},
 			{"ListRooms before", func() error { _, err := db.ListRooms(ctx, owner.ID, crowdRooms+2020, 20); return err }, "rooms_owner_id_id_idx"},
+			{"TurnState", func() error {
+				_, _, err := db.TurnState(ctx, room.ID, 0, owner.ID, time.Now().UTC().Format(time.DateOnly))
+				return err
+			}, "messages_room_id_id_idx"},
 			{"FailPendingMessages", func() error {
 				_, err := db.FailPendingMessages(ctx, time.Now(), engine.CodeUnavailable)
 				return err

@@ -101,22 +101,6 @@ func recordCall(ctx context.Context, tx bun.Tx, c *llmCallRow) error {
 	return err
 }
 
-// TokensUsed returns the tokens (prompt + completion) userID used on day (UTC,
-// YYYY-MM-DD), over all models: a read of the day's few usage_daily rows.
-func (db *DB) TokensUsed(ctx context.Context, userID int64, day string) (int64, error) {
-	var n int64
-	err := db.bun.NewSelect().Model((*usageRow)(nil)).
-		// SUM of a BIGINT is a NUMERIC on PostgreSQL: cast it back.
-		ColumnExpr("CAST(COALESCE(SUM(ud.prompt_tokens + ud.completion_tokens), 0) AS BIGINT)").
-		Where("ud.user_id = ?", userID).
-		Where("ud.day = ?", day).
-		Scan(ctx, &n)
-	if err != nil {
-		return 0, wrapErr("tokens used", err)
-	}
-	return n, nil
-}
-
 // ListUsage returns userID's usage per day and model for days >= sinceDay,
 // newest day first, then by model.
 func (db *DB) ListUsage(ctx context.Context, userID int64, sinceDay string) ([]engine.Usage, error) {

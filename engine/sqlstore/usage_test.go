@@ -101,7 +101,7 @@ func TestFinishReply(t *testing.T) {
 		}
 
 		day := call.CreatedAt.Format("2006-01-02")
-		if used, err := db.TokensUsed(ctx, user.ID, day); err != nil || used != 212 {
+		if used, err := tokensUsed(t, db, user.ID, day); err != nil || used != 212 {
 			t.Errorf("TokensUsed = %d, %v; want 100+12+100 = 212", used, err)
 		}
 		usage, err := db.ListUsage(ctx, user.ID, day)
@@ -140,7 +140,7 @@ func TestUsageByDayAndModel(t *testing.T) {
 		record(other, "gpt-4o", time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC), 1000, 1000)
 
 		for day, want := range map[string]int64{"2026-01-01": 11, "2026-01-02": 99, "2026-01-03": 0} {
-			if got, err := db.TokensUsed(ctx, user.ID, day); err != nil || got != want {
+			if got, err := tokensUsed(t, db, user.ID, day); err != nil || got != want {
 				t.Errorf("TokensUsed(%s) = %d, %v; want %d", day, got, err, want)
 			}
 		}
@@ -199,7 +199,7 @@ func TestLedgerSurvivesDeletedRoom(t *testing.T) {
 			}
 		}
 		day := second.CreatedAt.Format("2006-01-02")
-		if used, err := db.TokensUsed(ctx, user.ID, day); err != nil || used != 110 {
+		if used, err := tokensUsed(t, db, user.ID, day); err != nil || used != 110 {
 			t.Errorf("TokensUsed = %d, %v; want both turns' 110", used, err)
 		}
 	})

@@ -252,7 +252,7 @@ func TestDeleteUserCascades(t *testing.T) {
 		if n := countRows(t, db, "messages", "TRUE"); n != 2 {
 			t.Errorf("%d messages remain, want the other user's 2", n)
 		}
-		if used, err := db.TokensUsed(ctx, kept.ID, day); err != nil || used != 15 {
+		if used, err := tokensUsed(t, db, kept.ID, day); err != nil || used != 15 {
 			t.Errorf("TokensUsed(other user) = %d, %v; want 15", used, err)
 		}
 	})
