@@ -73,12 +73,9 @@ func (e *Engine) UpdateRoom(ctx context.Context, userID, roomID int64, u RoomUpd
 // DeleteRoom deletes userID's room roomID and its conversation. It waits for
 // a reply in flight in that room to end first.
 func (e *Engine) DeleteRoom(ctx context.Context, userID, roomID int64) error {
-	if _, err := e.FindRoom(ctx, userID, roomID); err != nil {
-		return err
-	}
-	unlock, err := e.locker.LockRoom(ctx, roomID)
+	unlock, err := e.lockOwnedRoom(ctx, userID, roomID)
 	if err != nil {
-		return lockError(err)
+		return err
 	}
 	defer unlock()
 	e.windows.drop(roomID)
@@ -88,12 +85,9 @@ func (e *Engine) DeleteRoom(ctx context.Context, userID, roomID int64) error {
 // ResetRoom clears the conversation of userID's room roomID and keeps the room.
 // It waits for a reply in flight in that room to end first.
 func (e *Engine) ResetRoom(ctx context.Context, userID, roomID int64) error {
-	if _, err := e.FindRoom(ctx, userID, roomID); err != nil {
-		return err
-	}
-	unlock, err := e.locker.LockRoom(ctx, roomID)
+	unlock, err := e.lockOwnedRoom(ctx, userID, roomID)
 	if err != nil {
-		return lockError(err)
+		return err
 	}
 	defer unlock()
 	e.windows.drop(roomID)
@@ -101,6 +95,19 @@ func (e *Engine) ResetRoom(ctx context.Context, userID, roomID int64) error {
 		return Internal(err)
 	}
 	return nil
+}
+
+// lockOwnedRoom waits for the lock of roomID, which userID must own: a reply
+// in flight there ends first.
+func (e *Engine) lockOwnedRoom(ctx context.Context, userID, roomID int64) (unlock func(), err error) {
+	if _, err := e.FindRoom(ctx, userID, roomID); err != nil {
+		return nil, err
+	}
+	unlock, err = e.locker.LockRoom(ctx, roomID)
+	if err != nil {
+		return nil, lockError(err)
+	}
+	return unlock, nil
 }
 
 // ListMessages returns a page of the conversation of userID's room roomID,
