@@ -34,6 +34,8 @@ type UserStore interface {
 	// to call concurrently for the same identity: exactly one user is created.
 	// The bool is true when the user was created by this call.
 	EnsureIdentityUser(ctx context.Context, id *Identity, u *User) (*User, bool, error)
+	// FindIdentityUser returns the user linked to (provider, subject), or ErrNotFound.
+	FindIdentityUser(ctx context.Context, provider Provider, subject string) (*User, error)
 	// ListIdentities returns the identities of a user.
 	ListIdentities(ctx context.Context, userID int64) ([]*Identity, error)
 }

@@ -33,6 +33,20 @@ func (e *Engine) EnsureIdentityUser(ctx context.Context, provider Provider, subj
 	return user, nil
 }
 
+// FindIdentityUser returns the chatplay user of a chat-platform account, or
+// not found when that account never made contact: for events that must not
+// create a user (a stranger's message in someone else's thread).
+func (e *Engine) FindIdentityUser(ctx context.Context, provider Provider, subject string) (*User, error) {
+	if !provider.Valid() {
+		return nil, Invalid("provider", "Unknown provider.")
+	}
+	u, err := e.store.FindIdentityUser(ctx, provider, subject)
+	if err != nil {
+		return nil, notFound(err, "User")
+	}
+	return u, nil
+}
+
 // truncateRunes returns s cut to at most n characters.
 func truncateRunes(s string, n int) string {
 	for i := range s {

@@ -200,6 +200,10 @@ func TestThreadIgnoresOthers(t *testing.T) {
 		if n := len(e.history(t, alice, r.ID)); n != 1 {
 			t.Errorf("history has %d messages", n)
 		}
+		// A stranger writing in someone's thread is not made a chatplay user.
+		if u, err := db.FindIdentityUser(context.Background(), engine.ProviderDiscord, bob.id); err == nil {
+			t.Errorf("bob's message in alice's thread created user %d", u.ID)
+		}
 	})
 }
 

@@ -43,9 +43,19 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		return
 	}
-	user, err := b.eng.EnsureIdentityUser(ctx, engine.ProviderDiscord, m.Author.ID, m.Author.Username, m.Author.GlobalName, m.Author.Locale)
+	// In a thread only its room's owner plays, and an owner made contact when
+	// they entered the room: a stranger writing there is not made a user.
+	// A DM is a contact of its own.
+	var user *engine.User
+	if m.GuildID != "" {
+		user, err = b.eng.FindIdentityUser(ctx, engine.ProviderDiscord, m.Author.ID)
+	} else {
+		user, err = b.eng.EnsureIdentityUser(ctx, engine.ProviderDiscord, m.Author.ID, m.Author.Username, m.Author.GlobalName, m.Author.Locale)
+	}
 	if err != nil {
-		b.log.Error("discord: identity", errAttr(err))
+		if engine.ErrorCode(err) != engine.CodeNotFound {
+			b.log.Error("discord: identity", errAttr(err))
+		}
 		return
 	}
 	out := &channelOutlet{s: b.session, channelID: m.ChannelID, replyTo: m.ID}

@@ -146,7 +146,7 @@ func (db *DB) DeleteUser(ctx context.Context, id int64) error {
 // (provider, subject) lets exactly one win. A loser's transaction rolls back,
 // user included, and it returns the winner's user.
 func (db *DB) EnsureIdentityUser(ctx context.Context, id *engine.Identity, u *engine.User) (*engine.User, bool, error) {
-	found, err := db.findIdentityUser(ctx, id.Provider, id.Subject)
+	found, err := db.FindIdentityUser(ctx, id.Provider, id.Subject)
 	if err == nil {
 		return found, false, nil
 	}
@@ -169,7 +169,7 @@ func (db *DB) EnsureIdentityUser(ctx context.Context, id *engine.Identity, u *en
 		return err
 	})
 	if identityTaken {
-		found, err := db.findIdentityUser(ctx, id.Provider, id.Subject)
+		found, err := db.FindIdentityUser(ctx, id.Provider, id.Subject)
 		if err != nil {
 			return nil, false, err
 		}
@@ -183,8 +183,9 @@ func (db *DB) EnsureIdentityUser(ctx context.Context, id *engine.Identity, u *en
 	return u, true, nil
 }
 
-// findIdentityUser returns the user linked to (provider, subject).
-func (db *DB) findIdentityUser(ctx context.Context, provider engine.Provider, subject string) (*engine.User, error) {
+// FindIdentityUser returns the user linked to (provider, subject), or
+// engine.ErrNotFound.
+func (db *DB) FindIdentityUser(ctx context.Context, provider engine.Provider, subject string) (*engine.User, error) {
 	row := new(userRow)
 	err := db.bun.NewSelect().Model(row).
 		Join("JOIN identities AS i ON i.user_id = u.id").
