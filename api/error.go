@@ -14,9 +14,10 @@ import (
 
 // Codes the HTTP layer adds to the engine's vocabulary.
 const (
-	codeTooLarge   engine.Code = "too_large"   // the request body is over the cap
-	codeForbidden  engine.Code = "forbidden"   // a cookie-authenticated write without its CSRF token, or a disallowed origin
-	codeBadRequest engine.Code = "bad_request" // a body that is not the JSON expected
+	codeTooLarge   engine.Code = "too_large"              // the request body is over the cap
+	codeForbidden  engine.Code = "forbidden"              // a cookie-authenticated write without its CSRF token, or a disallowed origin
+	codeBadRequest engine.Code = "bad_request"            // a body that is not the JSON expected
+	codeMediaType  engine.Code = "unsupported_media_type" // a body that does not say it is JSON
 )
 
 // statusOf is the one table from error code to HTTP status.
@@ -28,6 +29,7 @@ var statusOf = map[engine.Code]int{
 	engine.CodeNotFound:           http.StatusNotFound,
 	engine.CodeConflict:           http.StatusConflict,
 	codeTooLarge:                  http.StatusRequestEntityTooLarge,
+	codeMediaType:                 http.StatusUnsupportedMediaType,
 	engine.CodeRateLimited:        http.StatusTooManyRequests,
 	engine.CodeInternal:           http.StatusInternalServerError,
 	engine.CodeModelRejected:      http.StatusBadGateway,

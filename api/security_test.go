@@ -308,3 +308,34 @@ func TestDeleteAccount(t *testing.T) {
 		}
 	})
 }
+
+// A cross-site form (enctype text/plain) can shape its body as JSON, but it
+// cannot say so: login and signup refuse it, set no cookie, and a real JSON
+// login still works.
+func TestLoginCSRFRefused(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ts := newServer(t, db)
+		email := newEmail("csrf")
+		ts.anon().must(http.StatusCreated, "POST", "/api/v1/auth/signup", map[string]string{"email": email, "password": testPassword})
+		for _, path := range []string{"/api/v1/auth/login", "/api/v1/auth/signup"} {
+			for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", ""} {
+				body := `{"email":"` + email + `","password":"` + testPassword + `","x":"=y"}`
+				req, _ := http.NewRequest("POST", ts.srv.URL+path, strings.NewReader(body))
+				if ct != "" {
+					req.Header.Set("Content-Type", ct)
+				}
+				req.Header.Set("Origin", "https://evil.example")
+				resp, err := ts.srv.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusUnsupportedMediaType || len(resp.Cookies()) != 0 {
+					t.Errorf("%s with %q: %d and %d cookies, want 415 and none", path, ct, resp.StatusCode, len(resp.Cookies()))
+				}
+			}
+		}
+		ts.anon().must(http.StatusOK, "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": testPassword})
+	})
+}

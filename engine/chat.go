@@ -172,14 +172,8 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	if err := e.checkDailyTokens(now, used); err != nil {
 		return nil, err
 	}
-	if sc.dropAfter >= 0 {
-		if err := e.store.DeleteMessages(ctx, room.ID, sc.dropAfter); err != nil {
-			return nil, Internal(fmt.Errorf("delete last reply: %w", err))
-		}
-		headID = min(headID, sc.dropAfter)
-	}
-	// The prompt is built before anything is stored, so that input the model
-	// cannot take is refused without a trace.
+	// The prompt is built before anything is stored or deleted, so that a turn
+	// the model cannot take is refused without a trace.
 	p, err := e.buildPrompt(ctx, sc, userMsg, headID)
 	if err != nil {
 		return nil, err
@@ -191,6 +185,13 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	stopOnClose := context.AfterFunc(e.life, cancel)
 	defer stopOnClose()
 
+	p.window.headID = -1   // until the turn is recorded, the window is not current
+	if sc.dropAfter >= 0 { // a regeneration: the reply it replaces goes now
+		if err := e.store.DeleteMessages(work, room.ID, sc.dropAfter); err != nil {
+			return nil, Internal(fmt.Errorf("delete last reply: %w", err))
+		}
+	}
+
 	// The user's message and the pending reply are stored together, before the
 	// model is called: whatever happens next, what the user typed is kept.
 	reply := &Message{RoomID: room.ID, Role: RoleAssistant, Status: StatusPending, Source: source}
@@ -199,9 +200,8 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	if newUserMsg {
 		toStore = []*Message{userMsg, reply}
 	}
-	p.window.headID = -1 // until the turn is recorded, the window is not current
 	if err := e.store.CreateMessages(work, toStore...); err != nil {
-		return nil, Internal(fmt.Errorf("store turn messages: %w", err))
+		return nil, notFound(err, "Room") // deleted while this turn waited for it; else internal
 	}
 	res := &TurnResult{UserMessage: userMsg, Reply: reply}
 	if newUserMsg {

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -67,7 +66,8 @@ type Engine struct {
 
 	life     context.Context
 	stop     context.CancelFunc
-	closing  atomic.Bool
+	mu       sync.Mutex // orders begin's Add before Close's Wait
+	closing  bool
 	inflight sync.WaitGroup
 }
 
@@ -126,7 +126,9 @@ func (e *Engine) RecoverPending(ctx context.Context) (int, error) {
 // cfg.ShutdownGrace (or ctx), then interrupts the rest, which are stored as
 // failed. It returns when every turn has ended.
 func (e *Engine) Close(ctx context.Context) error {
-	e.closing.Store(true)
+	e.mu.Lock()
+	e.closing = true // no inflight.Add after this: Wait below is well-defined
+	e.mu.Unlock()
 	done := make(chan struct{})
 	go func() { e.inflight.Wait(); close(done) }()
 	grace := time.NewTimer(e.cfg.ShutdownGrace)
@@ -146,11 +148,12 @@ func (e *Engine) Close(ctx context.Context) error {
 
 // begin registers an in-flight operation, unless the engine is closing.
 func (e *Engine) begin() error {
-	e.inflight.Add(1)
-	if e.closing.Load() {
-		e.inflight.Done()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing {
 		return Errorf(CodeUnavailable, "The service is restarting. Try again in a moment.")
 	}
+	e.inflight.Add(1)
 	return nil
 }
 

@@ -101,9 +101,16 @@ func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message, head
 		return nil, invalidBecause(ReasonTooLong, "content", "The message is too long for the model: shorten it.")
 	}
 
-	w, err := e.history(ctx, room.ID, before, headID)
-	if err != nil {
-		return nil, Internal(err)
+	// An opening has no history: the room is empty, or its opening is being
+	// played again.
+	w := &roomWindow{roomID: room.ID}
+	if last != nil {
+		var err error
+		if w, err = e.history(ctx, room.ID, before, headID); err != nil {
+			return nil, Internal(err)
+		}
+	} else {
+		e.windows.put(w)
 	}
 	w.system, w.systemTokens = sc.system, sc.systemTokens
 	p.window = w

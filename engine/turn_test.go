@@ -234,3 +234,25 @@ func TestRecoverPending(t *testing.T) {
 		}
 	})
 }
+
+// A regeneration the model cannot take (here: the room grew too long for the
+// context since the reply) is refused and keeps the reply it would replace.
+func TestRegenerateRefusedKeepsTheReply(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, func(c *engine.Config) { c.Prompt.ContextTokens, c.Prompt.MaxReplyTokens = 512+900, 512 })
+		ctx := context.Background()
+		room := env.newRoom(t, env.alice)
+		if _, err := send(env, env.alice, room.ID, strings.Repeat("coffee ", 450), nil); err != nil {
+			t.Fatal(err)
+		}
+		longer := strings.Repeat("a busy cafe ", 80)
+		if _, err := env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, engine.RoomUpdate{Situation: &longer}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := env.eng.Regenerate(ctx, env.alice.ID, room.ID, engine.SourceWeb, nil)
+		wantCode(t, err, engine.CodeInvalid)
+		if msgs := env.history(t, env.alice, room.ID); len(msgs) != 2 || msgs[1].Status != engine.StatusComplete {
+			t.Fatalf("a refused regeneration lost the reply: %s", dump(msgs))
+		}
+	})
+}

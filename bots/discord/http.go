@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -21,6 +23,22 @@ const maxInteractionBody = 1 << 20
 // response written as the HTTP response.
 func (b *Bot) InteractionsHandler() http.Handler { return http.HandlerFunc(b.serveInteraction) }
 
+// maxSignatureAge bounds how old a signed request may be. Claimed interaction
+// ids are forgotten after engine.EventRetention; without this bound a captured
+// request could be replayed, and act again, after that.
+const maxSignatureAge = 5 * time.Minute
+
+// freshTimestamp reports whether ts, the signed X-Signature-Timestamp (Unix
+// seconds), is within maxSignatureAge of now.
+func freshTimestamp(ts string, now time.Time) bool {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	age := now.Sub(time.Unix(sec, 0))
+	return age < maxSignatureAge && age > -maxSignatureAge
+}
+
 // serveInteraction serves one request of the interactions endpoint.
 func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -29,7 +47,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxInteractionBody)
-	if b.publicKey == nil || !discordgo.VerifyInteraction(r, b.publicKey) {
+	if b.publicKey == nil || !discordgo.VerifyInteraction(r, b.publicKey) || !freshTimestamp(r.Header.Get("X-Signature-Timestamp"), time.Now()) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}

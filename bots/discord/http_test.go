@@ -3,8 +3,10 @@ package discord
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -55,6 +57,13 @@ func TestSignature(t *testing.T) {
 				return r
 			}(),
 			"a wrong key": e.sign(t, body, wrongKey),
+			"rightly signed, but ten minutes old": func() *http.Request {
+				ts := strconv.FormatInt(time.Now().Add(-10*time.Minute).Unix(), 10)
+				r := e.sign(t, body, e.priv)
+				r.Header.Set("X-Signature-Timestamp", ts)
+				r.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e.priv, append([]byte(ts), body...))))
+				return r
+			}(),
 			"no signature": func() *http.Request {
 				r := e.sign(t, body, e.priv)
 				r.Header.Del("X-Signature-Ed25519")

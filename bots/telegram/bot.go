@@ -54,6 +54,7 @@ type Bot struct {
 	inflight sync.WaitGroup
 	seqMu    sync.Mutex
 	queues   map[seqKey][]*models.Update // updates waiting, per user and chat (sequence.go)
+	draining bool                        // set by drain: onUpdate takes no more updates
 	// handled, when set (by tests), is called when an update's handling ends.
 	handled func(updateID int64)
 }
@@ -149,6 +150,9 @@ func (b *Bot) run(ctx context.Context) error {
 
 // drain waits for the updates being handled, cancelling them after the grace.
 func (b *Bot) drain() {
+	b.seqMu.Lock()
+	b.draining = true
+	b.seqMu.Unlock()
 	done := make(chan struct{})
 	go func() { b.inflight.Wait(); close(done) }()
 	grace := time.NewTimer(b.cfg.ShutdownGrace)

@@ -33,9 +33,14 @@ func seqKeyOf(upd *models.Update) seqKey {
 // /new in turn), one at a time, while other users and chats go on in
 // parallel.
 func (b *Bot) onUpdate(_ context.Context, _ *bot.Bot, upd *models.Update) {
-	b.inflight.Add(1)
 	key := seqKeyOf(upd)
 	b.seqMu.Lock()
+	if b.draining { // shutting down: drain is waiting, no Add may follow
+		b.seqMu.Unlock()
+		b.log.Warn("telegram: update dropped at shutdown", "update_id", upd.ID)
+		return
+	}
+	b.inflight.Add(1)
 	q, running := b.queues[key]
 	b.queues[key] = append(q, upd)
 	b.seqMu.Unlock()

@@ -70,23 +70,32 @@ func (s *surfaces) run(ctx context.Context, log *slog.Logger) (wait func()) {
 	return wg.Wait
 }
 
-// housekeeping forgets expired sign-ins and old platform events, at start and
-// then every hour until ctx ends.
+// housekeeping runs the service's periodic chores until ctx ends: every
+// minute it marks replies orphaned by a process that died mid-turn as failed
+// (so a quick restart does not leave them pending for ever); every hour it
+// forgets expired sign-ins and old platform events.
 func housekeeping(ctx context.Context, sessions interface {
 	DeleteExpiredSessions(context.Context, time.Time) (int, error)
 }, eng *engine.Engine, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
-	for {
-		if n, err := sessions.DeleteExpiredSessions(ctx, time.Now()); err != nil {
-			log.Warn("prune expired sign-ins", "err", err)
+	for minute := 0; ; minute++ {
+		if n, err := eng.RecoverPending(ctx); err != nil {
+			log.Warn("recover pending replies", "err", err)
 		} else if n > 0 {
-			log.Debug("pruned expired sign-ins", "count", n)
+			log.Warn("marked replies left pending by a stopped process as failed", "count", n)
 		}
-		if n, err := eng.PruneEvents(ctx); err != nil {
-			log.Warn("prune platform events", "err", err)
-		} else if n > 0 {
-			log.Debug("pruned platform events", "count", n)
+		if minute%60 == 0 {
+			if n, err := sessions.DeleteExpiredSessions(ctx, time.Now()); err != nil {
+				log.Warn("prune expired sign-ins", "err", err)
+			} else if n > 0 {
+				log.Debug("pruned expired sign-ins", "count", n)
+			}
+			if n, err := eng.PruneEvents(ctx); err != nil {
+				log.Warn("prune platform events", "err", err)
+			} else if n > 0 {
+				log.Debug("pruned platform events", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

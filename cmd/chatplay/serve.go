@@ -37,13 +37,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if n, err := eng.RecoverPending(ctx); err != nil {
-		return fmt.Errorf("recover pending replies: %w", err)
-	} else if n > 0 {
-		log.Warn("marked replies left pending by an earlier run as failed", "count", n)
-	}
-
-	go housekeeping(ctx, db, eng, log)
+	go housekeeping(ctx, db, eng, log) // recovers orphaned replies at once, then every minute
 	bots, err := newSurfaces(cfg, eng, log)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/chatplay/chatplay/engine"
 )
@@ -22,11 +23,17 @@ func (db *DB) CreateMessages(ctx context.Context, msgs ...*engine.Message) error
 	if _, err := db.bun.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
 		return wrapErr("create messages", err)
 	}
-	for i, m := range msgs {
-		if rows[i].ID == 0 {
+	// Both databases number the rows of one INSERT in VALUES order, but
+	// neither promises RETURNING's order: the ids are matched by rank.
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		if ids[i] = rows[i].ID; ids[i] == 0 {
 			return fmt.Errorf("sqlstore: create messages: no id returned for row %d", i)
 		}
-		m.ID, m.CreatedAt = rows[i].ID, at
+	}
+	slices.Sort(ids)
+	for i, m := range msgs {
+		m.ID, m.CreatedAt = ids[i], at
 	}
 	return nil
 }
