@@ -138,6 +138,13 @@ func openAPIDocument() obj {
 			"/api/v1/rooms/{id}/regenerate": obj{"post": op("Replace the last reply (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/open":       obj{"post": op("Have the bot open an empty room's scene in character (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/reset":      obj{"post": op("Clear the conversation, keep the room.", true, nil, obj{"204": noBody, "404": respRef("NotFound")}, roomID)},
+			"/api/v1/meta": obj{"get": op("The room languages, the models a room may choose and the server's length limits (characters).", false, nil,
+				obj{"200": jsonResponse("What forms need to know.", object([]string{"languages", "models", "limits"}, obj{
+					"languages": obj{"type": "array", "items": str("A language code: ko, en, ja, …")},
+					"models":    object([]string{"default", "allowed"}, obj{"default": str(""), "allowed": obj{"type": "array", "items": str("")}}),
+					"limits": object(nil, obj{"message": obj{"type": "integer"}, "title": obj{"type": "integer"}, "situation": obj{"type": "integer"},
+						"role": obj{"type": "integer"}, "display_name": obj{"type": "integer"}, "page_size": obj{"type": "integer"}}),
+				}))})},
 			"/api/v1/usage": obj{"get": op("The caller's token use by UTC day and model.", true, nil,
 				obj{"200": jsonResponse("Usage, newest day first.", object([]string{"days", "usage"}, obj{"days": obj{"type": "integer"},
 					"usage": obj{"type": "array", "items": object(nil, obj{"day": str("YYYY-MM-DD"), "model": str(""), "calls": obj{"type": "integer"},

@@ -86,6 +86,7 @@ func NewRouter(d Deps) *gin.Engine {
 	r.GET("/api/openapi.json", serveOpenAPI)
 
 	v1 := r.Group(apiPrefix, h.limitBody)
+	v1.GET("/meta", h.meta)
 	auth := v1.Group("/auth")
 	auth.POST("/signup", h.signup)
 	auth.POST("/login", h.login)

@@ -25,7 +25,7 @@ func (e *Engine) EnsureIdentityUser(ctx context.Context, provider Provider, subj
 		return nil, Invalid("subject", "The platform user id is missing.")
 	}
 	id := &Identity{Provider: provider, Subject: subject, Username: username}
-	u := &User{DisplayName: truncateRunes(displayName, maxDisplayNameLen), Locale: NormalizeLocale(locale)}
+	u := &User{DisplayName: truncateRunes(displayName, MaxDisplayNameRunes), Locale: NormalizeLocale(locale)}
 	user, _, err := e.store.EnsureIdentityUser(ctx, id, u)
 	if err != nil {
 		return nil, AsError(err)
@@ -66,11 +66,11 @@ type NewUser struct {
 	Locale       string
 }
 
-// Limits of a user's own fields.
-const (
-	maxEmailLen       = 254 // RFC 5321's path limit
-	maxDisplayNameLen = 100 // characters
-)
+// maxEmailLen is the longest email address: RFC 5321's path limit.
+const maxEmailLen = 254
+
+// MaxDisplayNameRunes is the longest display name, in characters.
+const MaxDisplayNameRunes = 100
 
 // SupportedLocales are the interface languages of the surfaces.
 var SupportedLocales = []string{"ko", "en", "ja"}
@@ -110,7 +110,7 @@ func (e *Engine) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 	if name == "" {
 		name, _, _ = strings.Cut(email, "@")
 	}
-	if err := checkText("display_name", name, maxDisplayNameLen, true); err != nil {
+	if err := checkText("display_name", name, MaxDisplayNameRunes, true); err != nil {
 		return nil, err
 	}
 	if in.PasswordHash == "" {
@@ -141,7 +141,7 @@ func (e *Engine) FindUserByEmail(ctx context.Context, email string) (*User, erro
 
 // UpdateUser writes u's email, password hash, display name and locale.
 func (e *Engine) UpdateUser(ctx context.Context, u *User) error {
-	if err := checkText("display_name", u.DisplayName, maxDisplayNameLen, false); err != nil {
+	if err := checkText("display_name", u.DisplayName, MaxDisplayNameRunes, false); err != nil {
 		return err
 	}
 	return notFound(e.store.UpdateUser(ctx, u), "User")

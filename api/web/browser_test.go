@@ -120,6 +120,8 @@ func newServer(t *testing.T, db *sqlstore.DB) *server {
 	ecfg.Models = engine.ModelPolicy{Default: "test-model"}
 	ecfg.Retry.BaseDelay = time.Millisecond
 	ecfg.Limits.TurnsPerMinute = 1000
+	ecfg.Limits.MaxMessageRunes = 3000   // not the default: the page must take it from GET /meta
+	ecfg.Limits.MaxSituationRunes = 1500 // likewise
 	ecfg.ShutdownGrace = 5 * time.Second
 	log := slog.New(slog.DiscardHandler)
 	s.eng = engine.New(ecfg, engine.Deps{

@@ -71,6 +71,9 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 	// Create a room; the chat page shows its language, situation and roles.
 	p.click("#rooms-new")
 	p.waitVisible("#room-form")
+	if n := eval[int](p, `document.querySelector("#room-situation").maxLength`); n != 1500 {
+		t.Errorf("the situation box allows %d characters, want the server's 1500", n)
+	}
 	p.choose("#room-language", "ko")
 	p.fill("#room-situation", "ordering coffee in a cafe in Seoul")
 	p.fill("#room-user-role", "customer")
@@ -105,6 +108,9 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 	hold := openaifake.NewHold()
 	defer hold.Release()
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"어서 오세요! ", "무엇을 ", "드릴까요?"}, Hold: hold, HoldAfter: 2})
+	if n := eval[int](p, `document.querySelector("#chat-input").maxLength`); n != 3000 {
+		t.Errorf("the message box allows %d characters, want the server's 3000", n)
+	}
 	p.fill("#chat-input", "안녕하세요")
 	p.click("#chat-send")
 	select {

@@ -116,6 +116,22 @@ export const api = {
     `/rooms/${id}/messages?limit=${limit}` + (before ? '&before=' + encodeURIComponent(before) : ''), undefined, opts),
 };
 
+// DEFAULT_META stands in for the server's answer to GET /meta until it comes,
+// or when it cannot be had: the engine's defaults.
+const DEFAULT_META = {
+  languages: ['ko', 'en', 'ja', 'zh', 'es', 'fr', 'de'],
+  limits: { message: 4000, title: 100, situation: 1000, role: 200, display_name: 100 },
+};
+
+let metaOnce = null;
+
+// meta returns the server's room languages and length limits (GET /meta),
+// asked once per page load.
+export function meta() {
+  metaOnce ??= call('GET', '/meta', undefined, { auth: false }).catch(() => DEFAULT_META);
+  return metaOnce;
+}
+
 // streamTurn plays a chat turn as a stream: kind is 'messages' (body
 // {content}), 'regenerate' or 'open'. handlers get the API's events by name:
 // message, reply_started, delta, reply, error; each with the event's data.

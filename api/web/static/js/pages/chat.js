@@ -2,7 +2,7 @@
 // turns streamed as they are written: send, regenerate, open the scene,
 // retry a failed reply, reset.
 
-import { api, streamTurn } from '../api.js';
+import { api, meta, streamTurn } from '../api.js';
 import { h, alertBox, showAlert } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 import { roomName } from './rooms.js';
@@ -13,9 +13,9 @@ const NEAR = 80; // px from an edge that counts as at it
 
 // chatPage shows room params.id.
 export async function chatPage(root, params, signal) {
-  let room;
+  let room, limits;
   try {
-    room = (await api.getRoom(params.id, { signal })).room;
+    [room, { limits }] = await Promise.all([api.getRoom(params.id, { signal }).then((res) => res.room), meta()]);
   } catch (err) {
     if (signal.aborted) return undefined;
     document.title = t('room.not_found') + ' · chatplay';
@@ -25,12 +25,12 @@ export async function chatPage(root, params, signal) {
     return undefined;
   }
   document.title = roomName(room) + ' · chatplay';
-  return new Chat(root, room, signal).start();
+  return new Chat(root, room, limits, signal).start();
 }
 
 // Chat is the state and behaviour of one open chat page.
 class Chat {
-  constructor(root, room, signal) {
+  constructor(root, room, limits, signal) {
     this.room = room;
     this.signal = signal;
     this.views = [];     // MessageView, oldest first
@@ -49,7 +49,7 @@ class Chat {
     this.scroller = h('div', { class: 'chat__scroll', id: 'chat-scroll', on: { scroll: () => this.onScroll() } }, this.older, this.list);
     this.empty = emptyScene(room, () => this.play('open'));
     this.empty.hidden = true;
-    this.input = h('textarea', { id: 'chat-input', rows: 1, maxLength: 4000, placeholder: t('chat.placeholder', { role: room.user_role }), 'aria-label': t('chat.input_label') });
+    this.input = h('textarea', { id: 'chat-input', rows: 1, maxLength: limits.message, placeholder: t('chat.placeholder', { role: room.user_role }), 'aria-label': t('chat.input_label') });
     this.send = h('button', { type: 'submit', class: 'btn btn--primary', id: 'chat-send' }, t('chat.send'));
     this.alert = alertBox();
     this.alert.id = 'chat-alert';

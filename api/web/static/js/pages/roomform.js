@@ -1,21 +1,16 @@
 // The room form: create a room, or edit one.
 
-import { api } from '../api.js';
+import { api, meta } from '../api.js';
 import { h, field, alertBox, showAlert } from '../dom.js';
 import { t, lang, languageName, errorText } from '../i18n.js';
 import { go } from '../router.js';
 
-// ROOM_LANGUAGES are the languages a room can be played in (the engine's list).
-const ROOM_LANGUAGES = ['ko', 'en', 'ja', 'zh', 'es', 'fr', 'de'];
-
-// The engine's default limits, as a first check in the page; the API has
-// the last word.
-const MAX = { title: 100, situation: 1000, role: 200 };
-
-// roomForm builds the form; onSubmit(values) saves it.
-function roomForm(room, submitLabel, onSubmit) {
+// roomForm builds the form; onSubmit(values) saves it. The languages and
+// length limits are the server's (GET /meta): a first check in the page,
+// the API has the last word.
+function roomForm(room, submitLabel, onSubmit, { languages, limits: MAX }) {
   const language = h('select', { id: 'room-language', name: 'language', required: true },
-    ROOM_LANGUAGES.map((code) => h('option', { value: code, selected: code === (room?.language || lang()) }, languageName(code))));
+    languages.map((code) => h('option', { value: code, selected: code === (room?.language || lang()) }, languageName(code))));
   const situation = h('textarea', { id: 'room-situation', name: 'situation', required: true, maxLength: MAX.situation, rows: 4, placeholder: t('roomform.situation_placeholder') });
   const userRole = h('input', { type: 'text', id: 'room-user-role', name: 'user_role', required: true, maxLength: MAX.role, placeholder: t('roomform.user_role_placeholder') });
   const botRole = h('input', { type: 'text', id: 'room-bot-role', name: 'bot_role', required: true, maxLength: MAX.role, placeholder: t('roomform.bot_role_placeholder') });
@@ -60,12 +55,14 @@ function roomForm(room, submitLabel, onSubmit) {
 }
 
 // createRoomPage creates a room and enters it.
-export function createRoomPage(root) {
+export async function createRoomPage(root, params, signal) {
   document.title = t('roomform.create_title') + ' · chatplay';
+  const limits = await meta();
+  if (signal?.aborted) return;
   const form = roomForm(null, t('roomform.create'), async (values) => {
     const res = await api.createRoom(values);
     go(`/rooms/${res.room.id}`, { replace: true });
-  });
+  }, limits);
   root.append(h('section', { class: 'panel' },
     h('h1', { id: 'page-title' }, t('roomform.create_title')),
     h('p', { class: 'lead' }, t('roomform.create_lead')),
@@ -78,9 +75,9 @@ export async function editRoomPage(root, params, signal) {
   document.title = t('roomform.edit_title') + ' · chatplay';
   const section = h('section', { class: 'panel' }, h('h1', { id: 'page-title' }, t('roomform.edit_title')));
   root.append(section);
-  let room;
+  let room, limits;
   try {
-    room = (await api.getRoom(params.id, { signal })).room;
+    [room, limits] = await Promise.all([api.getRoom(params.id, { signal }).then((res) => res.room), meta()]);
   } catch (err) {
     if (signal.aborted) return;
     section.append(h('p', { class: 'alert', role: 'alert', id: 'room-error' }, err.code === 'not_found' ? t('room.not_found') : errorText(err)),
@@ -94,6 +91,6 @@ export async function editRoomPage(root, params, signal) {
     }
     if (Object.keys(changed).length > 0) await api.updateRoom(room.id, changed);
     go('/rooms');
-  });
+  }, limits);
   section.append(form);
 }

@@ -1,0 +1,50 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chatplay/chatplay/engine"
+)
+
+// MetaBody is what a client needs to know before it builds a form: the
+// languages a room can be played in, the models it may choose and the length
+// limits the server enforces.
+type MetaBody struct {
+	Languages []string   `json:"languages"`
+	Models    MetaModels `json:"models"`
+	Limits    MetaLimits `json:"limits"`
+}
+
+// MetaModels are the default model and the others a room may choose.
+type MetaModels struct {
+	Default string   `json:"default"`
+	Allowed []string `json:"allowed"`
+}
+
+// MetaLimits are the server's length caps, in characters, and its largest page.
+type MetaLimits struct {
+	Message     int `json:"message"`
+	Title       int `json:"title"`
+	Situation   int `json:"situation"`
+	Role        int `json:"role"`
+	DisplayName int `json:"display_name"`
+	PageSize    int `json:"page_size"`
+}
+
+// meta answers GET /api/v1/meta, from the engine's configuration.
+func (h *handlers) meta(c *gin.Context) {
+	cfg := h.eng.Config()
+	allowed := cfg.Models.Choices
+	if allowed == nil {
+		allowed = []string{}
+	}
+	c.JSON(http.StatusOK, MetaBody{
+		Languages: engine.LanguageCodes(),
+		Models:    MetaModels{Default: cfg.Models.Default, Allowed: allowed},
+		Limits: MetaLimits{Message: cfg.Limits.MaxMessageRunes, Title: cfg.Limits.MaxTitleRunes,
+			Situation: cfg.Limits.MaxSituationRunes, Role: cfg.Limits.MaxRoleRunes,
+			DisplayName: engine.MaxDisplayNameRunes, PageSize: cfg.Limits.MaxPageSize},
+	})
+}
