@@ -31,8 +31,10 @@ type Config struct {
 	// APIKey is sent as "Authorization: Bearer <key>". Empty sends no
 	// Authorization header at all, as local servers expect.
 	APIKey string
-	// Timeout bounds one attempt, from sending the request to the end of the
-	// stream. Zero means no limit beyond the caller's context.
+	// Timeout bounds how long the server may stay silent within one attempt:
+	// before the response and its first chunk, and between two chunks. A reply
+	// that keeps streaming may take longer; the caller's context bounds the
+	// whole. Zero means no limit beyond the caller's context.
 	Timeout time.Duration
 	// HTTPClient is the client to send requests with; nil means a new one
 	// using http.DefaultTransport. It is copied, never modified.
@@ -48,9 +50,9 @@ type Client struct {
 
 var _ engine.Model = (*Client)(nil)
 
-// errAttemptTimeout is the cause of an attempt's context when Config.Timeout
-// expires, which tells it apart from the caller's own deadline.
-var errAttemptTimeout = errors.New("model request timed out")
+// errAttemptTimeout is the cause of an attempt's context when the server was
+// silent for Config.Timeout, which tells it apart from the caller's deadline.
+var errAttemptTimeout = errors.New("model server silent too long")
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
@@ -76,11 +78,15 @@ func New(cfg Config) *Client {
 // *engine.ModelError; a cancelled or expired caller context is returned as
 // ctx.Err(), wrapped, and is not a ModelError.
 func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta func(delta string)) (engine.ModelResult, error) {
-	actx, cancel := ctx, context.CancelFunc(func() {})
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	// The silence timer: started with the request, pushed back by each chunk.
+	heard := func() {}
 	if c.timeout > 0 {
-		actx, cancel = context.WithTimeoutCause(ctx, c.timeout, errAttemptTimeout)
+		silence := time.AfterFunc(c.timeout, func() { cancel(errAttemptTimeout) })
+		defer silence.Stop()
+		heard = func() { silence.Reset(c.timeout) }
 	}
-	defer cancel()
 	holder := &retryAfterHolder{}
 	actx = withRetryAfterHolder(actx, holder)
 
@@ -93,6 +99,7 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 	var res engine.ModelResult
 	for {
 		chunk, err := stream.Recv()
+		heard()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -139,7 +146,7 @@ func (c *Client) failure(ctx, actx context.Context, holder *retryAfterHolder, er
 		return fmt.Errorf("model stream: %w", ctx.Err())
 	}
 	if context.Cause(actx) == errAttemptTimeout {
-		return &engine.ModelError{Kind: engine.ModelTimeout, Err: fmt.Errorf("no complete reply within %s: %w", c.timeout, err)}
+		return &engine.ModelError{Kind: engine.ModelTimeout, Err: fmt.Errorf("the server was silent for %s: %w", c.timeout, err)}
 	}
 	cerr := Classify(err)
 	var me *engine.ModelError

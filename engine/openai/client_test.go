@@ -290,6 +290,21 @@ func TestStreamTimeout(t *testing.T) {
 			}
 		})
 	}
+	// The timeout is for silence, not for the whole reply: one that keeps
+	// streaming may take many times as long.
+	t.Run("a long reply that keeps streaming", func(t *testing.T) {
+		srv := openaifake.New(t)
+		chunks := make([]string, 12)
+		for i := range chunks {
+			chunks[i] = "word "
+		}
+		srv.Enqueue(openaifake.Reply{Chunks: chunks, ChunkDelay: 40 * time.Millisecond})
+		c := openai.New(openai.Config{BaseURL: srv.URL(), Timeout: 200 * time.Millisecond})
+		deltas, _, err := stream(t.Context(), c, request)
+		if got := strings.Join(deltas, ""); err != nil || got != strings.Repeat("word ", 12) {
+			t.Errorf("a reply of 480 ms with 40 ms gaps under a 200 ms timeout: %q, %v", got, err)
+		}
+	})
 	t.Run("slow first token", func(t *testing.T) {
 		srv := openaifake.New(t)
 		srv.Enqueue(openaifake.Reply{Chunks: []string{"late"}, FirstDelay: time.Minute})
