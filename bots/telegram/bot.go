@@ -31,12 +31,11 @@ var allowedUpdates = []string{"message", "callback_query"}
 
 // Bot is the Telegram surface. Make one with New, start it with Run.
 type Bot struct {
-	cfg  Config
-	eng  *engine.Engine
-	log  *slog.Logger
-	api  *bot.Bot
-	me   atomic.Pointer[models.User] // the bot's own user, from getMe
-	hook http.Handler                // the library's webhook handler
+	cfg Config
+	eng *engine.Engine
+	log *slog.Logger
+	api *bot.Bot
+	me  atomic.Pointer[models.User] // the bot's own user, from getMe
 
 	wizards *wizards
 	pacer   *pacer
@@ -101,7 +100,6 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 		return nil, fmt.Errorf("telegram: %s", b.redact(err))
 	}
 	b.api = api
-	b.hook = api.WebhookHandler()
 	return b, nil
 }
 
@@ -137,7 +135,7 @@ func (b *Bot) run(ctx context.Context) error {
 			return fmt.Errorf("telegram: setWebhook: %s", b.redact(err))
 		}
 		b.log.Info("telegram: webhook registered", "bot", me.Username, "path", b.cfg.WebhookPath)
-		b.api.StartWebhook(ctx)
+		<-ctx.Done() // WebhookHandler queues the updates from here on
 	default:
 		if _, err := b.api.DeleteWebhook(ctx, &bot.DeleteWebhookParams{}); err != nil {
 			return fmt.Errorf("telegram: deleteWebhook: %s", b.redact(err))

@@ -33,12 +33,19 @@ func seqKeyOf(upd *models.Update) seqKey {
 // /new in turn), one at a time, while other users and chats go on in
 // parallel.
 func (b *Bot) onUpdate(_ context.Context, _ *bot.Bot, upd *models.Update) {
+	if !b.enqueue(upd) {
+		b.log.Warn("telegram: update dropped at shutdown", "update_id", upd.ID)
+	}
+}
+
+// enqueue queues upd behind its user's earlier updates in its chat and
+// reports whether it did: not once drain has begun.
+func (b *Bot) enqueue(upd *models.Update) bool {
 	key := seqKeyOf(upd)
 	b.seqMu.Lock()
 	if b.draining { // shutting down: drain is waiting, no Add may follow
 		b.seqMu.Unlock()
-		b.log.Warn("telegram: update dropped at shutdown", "update_id", upd.ID)
-		return
+		return false
 	}
 	b.inflight.Add(1)
 	q, running := b.queues[key]
@@ -47,6 +54,7 @@ func (b *Bot) onUpdate(_ context.Context, _ *bot.Bot, upd *models.Update) {
 	if !running {
 		go b.drainQueue(key)
 	}
+	return true
 }
 
 // drainQueue handles the updates queued under key until there are none.

@@ -195,3 +195,22 @@ func TestUpdatesOfAUserKeepTheirOrder(t *testing.T) {
 		}
 	})
 }
+
+// Once the bot is stopping, a webhook update is answered 503 (Telegram
+// delivers it again, to this process after its restart or to another one),
+// never 200 and dropped.
+func TestWebhookRefusesWhileStopping(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := webhookEnv(t, db, "right-secret")
+		h := e.bot.WebhookHandler()
+		e.bot.drain()
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, e.api.WebhookRequest(telegramfake.Update{UpdateID: 999, Message: telegramfake.Text(aliceDM, alice, "/help")}, "right-secret"))
+		if w.Code != http.StatusServiceUnavailable {
+			t.Fatalf("status %d, want 503", w.Code)
+		}
+		if claimed, err := e.eng.ClaimEvent(context.Background(), engine.ProviderTelegram, e.bot.eventID(999)); err != nil || !claimed {
+			t.Fatalf("the refused update was claimed (claim=%v, err=%v)", claimed, err)
+		}
+	})
+}

@@ -2,14 +2,22 @@ package telegram
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"net/http"
+
+	"github.com/go-telegram/bot/models"
 )
 
 // secretHeader carries the webhook's secret token on Telegram's requests.
 const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
-// webhookHandler refuses requests without the secret before the library's
-// handler (which answers 200 to everything) sees them.
+// maxUpdateBody bounds one webhook request's body.
+const maxUpdateBody = 1 << 20
+
+// webhookHandler receives Telegram's webhook requests. It does not use the
+// library's handler, which answers 200 to everything, the wrong secret
+// included, and keeps updates in a buffer that a shutdown drops after
+// Telegram was told they arrived.
 type webhookHandler struct {
 	b *Bot
 }
@@ -19,8 +27,10 @@ var _ http.Handler = webhookHandler{}
 // WebhookHandler returns the handler to mount at cfg.WebhookPath on the
 // service's HTTP listener in webhook mode. It answers 405 to anything but
 // POST and 401 to a missing or wrong X-Telegram-Bot-Api-Secret-Token, before
-// reading the body or touching anything; other requests are queued for the
-// updates Run handles.
+// reading the body or touching anything. An update is answered 200 only once
+// it is queued where shutdown waits for it; while the bot is not running
+// (starting, or stopping) the answer is 503, and Telegram delivers the update
+// again later.
 func (b *Bot) WebhookHandler() http.Handler { return webhookHandler{b: b} }
 
 // ServeHTTP implements http.Handler.
@@ -36,6 +46,14 @@ func (h webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	h.b.hook.ServeHTTP(w, r)
+	var upd models.Update
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBody)).Decode(&upd); err != nil {
+		http.Error(w, "not an update", http.StatusBadRequest)
+		return
+	}
+	if h.b.me.Load() == nil || !h.b.enqueue(&upd) {
+		http.Error(w, "not running", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
 }
