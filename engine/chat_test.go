@@ -208,6 +208,13 @@ func TestConcurrentTurnsKeepOrder(t *testing.T) {
 				t.Fatalf("interleaved history at %d:\n%s", i, dump(msgs))
 			}
 		}
+		// Each turn saw every turn before it: the k-th prompt carries 2k
+		// history messages. Two turns at once would send the same history.
+		for k, req := range env.fake.Requests() {
+			if got := len(req.Messages) - 2; got != 2*k {
+				t.Fatalf("prompt %d carried %d history messages, want %d: turns overlapped", k, got, 2*k)
+			}
+		}
 	})
 }
 

@@ -66,3 +66,29 @@ func (l *MemoryLocker) release(roomID int64, rl *roomLock) {
 		delete(l.rooms, roomID)
 	}
 }
+
+// StackedLocker holds Outer, then Inner: an in-process lock in front of a
+// cross-process one, so that turns of one process queue in order among
+// themselves and only one of them at a time waits on the shared database.
+type StackedLocker struct {
+	Outer, Inner RoomLocker
+}
+
+var _ RoomLocker = StackedLocker{}
+
+// LockRoom implements RoomLocker.
+func (s StackedLocker) LockRoom(ctx context.Context, roomID int64) (func(), error) {
+	unlockOuter, err := s.Outer.LockRoom(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	unlockInner, err := s.Inner.LockRoom(ctx, roomID)
+	if err != nil {
+		unlockOuter()
+		return nil, err
+	}
+	return func() {
+		unlockInner()
+		unlockOuter()
+	}, nil
+}

@@ -44,6 +44,8 @@ type ServerConfig struct {
 type DatabaseConfig struct {
 	URL            string `yaml:"url"`
 	MigrateOnStart bool   `yaml:"migrate_on_start"`
+	RoomLocks      string `yaml:"room_locks"`
+	MaxRoomLocks   int    `yaml:"max_room_locks"`
 }
 
 // ModelConfig is the OpenAI-compatible model server and the prompt's shape.
@@ -93,7 +95,7 @@ const openAIURL = "https://api.openai.com/v1"
 func defaultConfig() Config {
 	return Config{
 		Server:   ServerConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 25 * time.Second, ReadTimeout: 10 * time.Second},
-		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true},
+		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true, RoomLocks: "process", MaxRoomLocks: 64},
 		Model: ModelConfig{BaseURL: openAIURL, Default: "gpt-4o-mini", Timeout: 60 * time.Second,
 			MaxReplyTokens: 512, ContextTokens: 8192, Temperature: 0.8, Tokenizer: "o200k_base", CachedRooms: 1000},
 		Retry: RetryConfig{MaxAttempts: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, Deadline: 120 * time.Second},
@@ -269,6 +271,14 @@ func (c Config) validate() error {
 	}
 	if !strings.HasPrefix(c.Database.URL, "sqlite:") && !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") {
 		bad("database.url", "must start with sqlite: or postgres://")
+	}
+	switch {
+	case c.Database.RoomLocks != "process" && c.Database.RoomLocks != "database":
+		bad("database.room_locks", "must be process or database")
+	case c.Database.RoomLocks == "database" && strings.HasPrefix(c.Database.URL, "sqlite:"):
+		bad("database.room_locks", "database needs PostgreSQL (database.url postgres://…)")
+	case c.Database.MaxRoomLocks < 1:
+		bad("database.max_room_locks", "must be positive")
 	}
 	if u, err := url.Parse(c.Model.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("model.base_url", "must be an http(s) URL, e.g. %s or http://localhost:11434/v1", openAIURL)

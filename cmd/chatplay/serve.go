@@ -33,7 +33,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer db.Close()
 
-	eng, err := newEngine(cfg, db, log)
+	locker, closeLocks, err := roomLocker(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	defer closeLocks() // after the engine has closed: deferred calls run in reverse
+	eng, err := newEngine(cfg, db, locker, log)
 	if err != nil {
 		return err
 	}
@@ -85,6 +90,20 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return nil
 }
 
+// roomLocker returns how turns in one room are kept apart: within this
+// process (nil: the engine's default), or, with database.room_locks:
+// database, across every process sharing the PostgreSQL database.
+func roomLocker(ctx context.Context, cfg Config, db *sqlstore.DB) (engine.RoomLocker, func() error, error) {
+	if cfg.Database.RoomLocks != "database" {
+		return nil, func() error { return nil }, nil
+	}
+	shared, err := db.NewRoomLocker(ctx, cfg.Database.MaxRoomLocks)
+	if err != nil {
+		return nil, nil, fmt.Errorf("database.room_locks: %w", err)
+	}
+	return engine.StackedLocker{Outer: engine.NewMemoryLocker(), Inner: shared}, shared.Close, nil
+}
+
 // openStore opens the database and, when configured, migrates it.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*sqlstore.DB, error) {
 	db, err := sqlstore.Open(ctx, cfg.Database.URL)
@@ -102,7 +121,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*sqlstore.DB,
 }
 
 // newEngine builds the engine and its model client from config.
-func newEngine(cfg Config, store engine.Store, log *slog.Logger) (*engine.Engine, error) {
+func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, log *slog.Logger) (*engine.Engine, error) {
 	tokens, err := tiktoken.New(cfg.Model.Tokenizer)
 	if err != nil {
 		return nil, fmt.Errorf("model.tokenizer: %w", err)
@@ -133,7 +152,7 @@ func newEngine(cfg Config, store engine.Store, log *slog.Logger) (*engine.Engine
 		Models:        engine.ModelPolicy{Default: cfg.Model.Default, Choices: cfg.Model.Allowed},
 		ShutdownGrace: cfg.Server.ShutdownTimeout - 2*time.Second,
 	}
-	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Logger: log}), nil
+	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Logger: log}), nil
 }
 
 // redactURL returns u without credentials or query, fit for a log line.

@@ -57,6 +57,7 @@ const migrateLockKey = 0x63686174706c6179
 type DB struct {
 	bun      *bun.DB
 	dialect  string
+	url      string // database.url, for the room-lock pool (roomlock.go)
 	migrator *migrate.Migrator
 }
 
@@ -88,7 +89,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 		return nil, fmt.Errorf("sqlstore: open %s database: %w", dialect, err)
 	}
 
-	db := &DB{dialect: dialect}
+	db := &DB{dialect: dialect, url: dbURL}
 	if dialect == DialectSQLite {
 		db.bun = bun.NewDB(sqldb, sqlitedialect.New())
 	} else {
