@@ -244,3 +244,41 @@ func testSSEParser(t *testing.T, browser context.Context, srv *server) {
 		t.Error(f)
 	}
 }
+
+// A page opened while a reply is still being written elsewhere (another tab,
+// another surface) shows it pending, keeps Send off, and shows the reply once
+// it is done, without a reload.
+func testPendingReply(t *testing.T, browser context.Context, srv *server) {
+	u := srv.signup("pending")
+	var created struct {
+		Room struct {
+			ID int64 `json:"id"`
+		} `json:"room"`
+	}
+	srv.call(u.token, "POST", "/api/v1/rooms", map[string]string{"language": "en", "situation": "a bakery",
+		"user_role": "customer", "bot_role": "baker"}, http.StatusCreated, &created)
+	hold := openaifake.NewHold()
+	defer hold.Release()
+	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"Fresh bread ", "is out of the oven."}, Hold: hold, HoldAfter: 1})
+	done := make(chan struct{})
+	go func() { // the other tab: its turn waits at the hold
+		defer close(done)
+		srv.call(u.token, "POST", fmt.Sprintf("/api/v1/rooms/%d/messages", created.Room.ID),
+			map[string]string{"content": "Any bread today?"}, http.StatusCreated, nil)
+	}()
+	<-hold.Reached()
+
+	p := newTab(t, browser, srv)
+	p.login(u.email)
+	p.open(fmt.Sprintf("/#/rooms/%d", created.Room.ID))
+	p.waitJS("the pending reply", `document.querySelector(".msg--pending") !== null`)
+	if !eval[bool](p, `document.querySelector("#chat-send").disabled`) {
+		t.Error("Send is enabled while a reply is still being written")
+	}
+	hold.Release()
+	<-done
+	p.waitJS("the finished reply", `document.querySelector(".msg--pending") === null && document.body.innerText.includes("Fresh bread is out of the oven.")`)
+	if eval[bool](p, `document.querySelector("#chat-send").disabled`) {
+		t.Error("Send stays disabled after the reply is done")
+	}
+}

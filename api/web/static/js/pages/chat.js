@@ -10,6 +10,7 @@ import { roomHeader, MessageView, emptyScene } from './chatview.js';
 
 const PAGE = 30; // messages per history page
 const NEAR = 80; // px from an edge that counts as at it
+const PENDING_POLL_MS = 1000; // how often a reply written elsewhere is looked for
 
 // chatPage shows room params.id.
 export async function chatPage(root, params, signal) {
@@ -83,7 +84,36 @@ class Chat {
       if (!this.signal.aborted) showAlert(this.alert, errorText(err));
     }
     this.list.dataset.loaded = 'true';
+    this.followPending();
     return () => this.stream?.abort();
+  }
+
+  // followPending waits out a reply that was still being written when the
+  // page loaded (in another tab, or on another surface): it asks for the
+  // newest messages every little while until that reply is finished, and
+  // shows it.
+  async followPending() {
+    const view = this.views.at(-1);
+    if (!view || view.msg.status !== 'pending') return;
+    this.busy = true;
+    this.refresh();
+    try {
+      while (!this.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, PENDING_POLL_MS));
+        const page = await api.listMessages(this.room.id, '', 2, { signal: this.signal });
+        const now = page.messages.find((m) => m.id === view.msg.id);
+        if (!now || now.status !== 'pending') {
+          if (now) view.update(now);
+          break;
+        }
+      }
+    } catch (err) {
+      if (!this.signal.aborted) showAlert(this.alert, errorText(err));
+    }
+    if (this.signal.aborted) return;
+    this.busy = false;
+    this.refresh();
+    if (this.atEnd()) this.scrollToEnd();
   }
 
   // add appends a message (or prepends, with before) and returns its view.
