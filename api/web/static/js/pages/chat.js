@@ -59,9 +59,11 @@ class Chat {
       e.preventDefault();
       this.sendMessage();
     });
+    // On a keyboard Enter sends and Shift+Enter is a new line; never while an
+    // IME composes. On a touch screen Enter is a new line: Send sends.
+    const enterSends = !window.matchMedia('(pointer: coarse)').matches;
     this.input.addEventListener('keydown', (e) => {
-      // Enter sends, Shift+Enter is a new line; never while an IME composes.
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      if (enterSends && e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
         e.preventDefault();
         this.sendMessage();
       }
