@@ -55,11 +55,26 @@ type RoomUpdate struct {
 	Model     *string
 }
 
+// normalized returns u with its set fields as they are stored: trimmed of
+// surrounding white space (an empty Model stays empty: the default model).
+func (u RoomUpdate) normalized() RoomUpdate {
+	trim := func(p *string) *string {
+		if p == nil {
+			return nil
+		}
+		v := strings.TrimSpace(*p)
+		return &v
+	}
+	return RoomUpdate{Title: trim(u.Title), Language: trim(u.Language), Situation: trim(u.Situation),
+		UserRole: trim(u.UserRole), BotRole: trim(u.BotRole), Model: trim(u.Model)}
+}
+
 // apply writes the set fields of u into r.
 func (u RoomUpdate) apply(r *Room) {
+	u = u.normalized()
 	set := func(dst *string, src *string) {
 		if src != nil {
-			*dst = strings.TrimSpace(*src)
+			*dst = *src
 		}
 	}
 	set(&r.Title, u.Title)
@@ -68,35 +83,51 @@ func (u RoomUpdate) apply(r *Room) {
 	set(&r.UserRole, u.UserRole)
 	set(&r.BotRole, u.BotRole)
 	if u.Model != nil {
-		if m := strings.TrimSpace(*u.Model); m == "" {
-			r.Model = nil
-		} else {
-			r.Model = &m
+		r.Model = nil
+		if *u.Model != "" {
+			r.Model = u.Model
 		}
 	}
 }
 
 // validateRoom checks every field of r against the limits and the model allowlist.
 func validateRoom(r *Room, lim Limits, models ModelPolicy) error {
-	if _, ok := Languages[r.Language]; !ok {
-		return Invalid("language", "Choose a supported language: %s.", strings.Join(LanguageCodes(), ", "))
+	model := r.Model
+	if model == nil {
+		model = new(string) // the default model
+	}
+	return validateRoomUpdate(RoomUpdate{Title: &r.Title, Language: &r.Language, Situation: &r.Situation,
+		UserRole: &r.UserRole, BotRole: &r.BotRole, Model: model}, lim, models)
+}
+
+// validateRoomUpdate checks the set fields of u, normalized, against the
+// limits and the model allowlist. No rule spans two fields, so a change of
+// some fields is valid whenever those fields are.
+func validateRoomUpdate(u RoomUpdate, lim Limits, models ModelPolicy) error {
+	if u.Language != nil {
+		if _, ok := Languages[*u.Language]; !ok {
+			return Invalid("language", "Choose a supported language: %s.", strings.Join(LanguageCodes(), ", "))
+		}
 	}
 	for _, f := range []struct {
 		name     string
-		value    string
+		value    *string
 		max      int
 		required bool
 	}{
-		{"title", r.Title, lim.MaxTitleRunes, false},
-		{"situation", r.Situation, lim.MaxSituationRunes, true},
-		{"user_role", r.UserRole, lim.MaxRoleRunes, true},
-		{"bot_role", r.BotRole, lim.MaxRoleRunes, true},
+		{"title", u.Title, lim.MaxTitleRunes, false},
+		{"situation", u.Situation, lim.MaxSituationRunes, true},
+		{"user_role", u.UserRole, lim.MaxRoleRunes, true},
+		{"bot_role", u.BotRole, lim.MaxRoleRunes, true},
 	} {
-		if err := checkText(f.name, f.value, f.max, f.required); err != nil {
+		if f.value == nil {
+			continue
+		}
+		if err := checkText(f.name, *f.value, f.max, f.required); err != nil {
 			return err
 		}
 	}
-	if r.Model != nil && !models.Allowed(*r.Model) {
+	if u.Model != nil && *u.Model != "" && !models.Allowed(*u.Model) {
 		return Invalid("model", "This model is not available. Leave it empty for the default.")
 	}
 	return nil

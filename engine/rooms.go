@@ -54,17 +54,16 @@ func (e *Engine) ListRooms(ctx context.Context, userID int64, p Page) ([]*Room, 
 	return rooms, next, nil
 }
 
-// UpdateRoom changes the fields set in u of userID's room roomID.
+// UpdateRoom changes the fields set in u of userID's room roomID and returns
+// the room as stored. Only those fields are written, in one statement, so
+// concurrent edits of different fields all stick.
 func (e *Engine) UpdateRoom(ctx context.Context, userID, roomID int64, u RoomUpdate) (*Room, error) {
-	r, err := e.FindRoom(ctx, userID, roomID)
+	u = u.normalized()
+	if err := validateRoomUpdate(u, e.cfg.Limits, e.cfg.Models); err != nil {
+		return nil, err
+	}
+	r, err := e.store.UpdateRoom(ctx, userID, roomID, u)
 	if err != nil {
-		return nil, err
-	}
-	u.apply(r)
-	if err := validateRoom(r, e.cfg.Limits, e.cfg.Models); err != nil {
-		return nil, err
-	}
-	if err := e.store.UpdateRoom(ctx, r); err != nil {
 		return nil, notFound(err, "Room")
 	}
 	return r, nil

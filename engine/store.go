@@ -51,8 +51,11 @@ type RoomStore interface {
 	ListRooms(ctx context.Context, ownerID, beforeID int64, limit int) ([]*Room, error)
 	// CountRooms returns how many rooms ownerID has.
 	CountRooms(ctx context.Context, ownerID int64) (int, error)
-	// UpdateRoom writes r's editable fields and sets UpdatedAt, if r.OwnerID owns r.ID.
-	UpdateRoom(ctx context.Context, r *Room) error
+	// UpdateRoom writes the set fields of u (already normalized and valid; an
+	// empty Model is NULL, the default model) and UpdatedAt, and no other
+	// column, to the room with id if ownerID owns it, in one statement; it
+	// returns the room as stored, or ErrNotFound.
+	UpdateRoom(ctx context.Context, ownerID, id int64, u RoomUpdate) (*Room, error)
 	// DeleteRoom removes the room and its messages if ownerID owns it, else ErrNotFound.
 	DeleteRoom(ctx context.Context, ownerID, id int64) error
 }

@@ -113,25 +113,47 @@ func (db *DB) CountRooms(ctx context.Context, ownerID int64) (int, error) {
 	return n, nil
 }
 
-// UpdateRoom writes r's editable fields (title, language, situation, both
-// roles, model) and sets UpdatedAt, if r.OwnerID owns r.ID; else it returns
-// engine.ErrNotFound.
-func (db *DB) UpdateRoom(ctx context.Context, r *engine.Room) error {
-	row := newRoomRow(r)
-	row.UpdatedAt = now()
-	res, err := db.bun.NewUpdate().Model(row).
-		Column("title", "language", "situation", "user_role", "bot_role", "model", "updated_at").
-		Where("r.id = ?", r.ID).
-		Where("r.owner_id = ?", r.OwnerID).
-		Exec(ctx)
+// UpdateRoom writes the set fields of u (an empty Model is NULL) and
+// updated_at to the room with id if ownerID owns it, in one UPDATE that
+// names no other column, and returns the room as stored (RETURNING, which
+// both dialects have); else it returns engine.ErrNotFound. Edits of different
+// fields never undo each other, whatever their interleaving.
+func (db *DB) UpdateRoom(ctx context.Context, ownerID, id int64, u engine.RoomUpdate) (*engine.Room, error) {
+	row := new(roomRow)
+	q := db.bun.NewUpdate().Model(row).
+		Set("updated_at = ?", now()).
+		Where("r.id = ?", id).
+		Where("r.owner_id = ?", ownerID).
+		Returning("*")
+	for _, f := range []struct {
+		column string
+		value  *string
+	}{
+		{"title", u.Title},
+		{"language", u.Language},
+		{"situation", u.Situation},
+		{"user_role", u.UserRole},
+		{"bot_role", u.BotRole},
+	} {
+		if f.value != nil {
+			q = q.Set("? = ?", bun.Ident(f.column), *f.value)
+		}
+	}
+	if u.Model != nil {
+		var model *string // NULL: the default model
+		if *u.Model != "" {
+			model = u.Model
+		}
+		q = q.Set("model = ?", model)
+	}
+	res, err := q.Exec(ctx)
 	if err != nil {
-		return wrapErr("update room", err)
+		return nil, wrapErr("update room", err)
 	}
 	if err := checkAffected("update room", res); err != nil {
-		return err
+		return nil, err
 	}
-	r.UpdatedAt = row.UpdatedAt
-	return nil
+	return row.room(), nil
 }
 
 // DeleteRoom removes the room and, by cascade, its messages if ownerID owns

@@ -30,13 +30,20 @@ func TestRoomCRUD(t *testing.T) {
 			t.Errorf("FindRoom = %+v, want %+v", got, r)
 		}
 
-		r.Title, r.Language, r.Situation = "Tea", "ja", "Ordering tea in Kyoto"
-		r.UserRole, r.BotRole, r.Model = "guest", "host", ptr("gpt-4o")
-		if err := db.UpdateRoom(ctx, r); err != nil {
+		// A patch writes its fields and leaves the others as they are.
+		tea, ja, kyoto, guest, host, model := "Tea", "ja", "Ordering tea in Kyoto", "guest", "host", "gpt-4o"
+		updated, err := db.UpdateRoom(ctx, owner.ID, r.ID, engine.RoomUpdate{Title: &tea, Language: &ja, Situation: &kyoto,
+			UserRole: &guest, BotRole: &host, Model: &model})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if r.UpdatedAt.Before(r.CreatedAt) {
-			t.Errorf("UpdatedAt %v before CreatedAt %v", r.UpdatedAt, r.CreatedAt)
+		if updated.UpdatedAt.Before(r.CreatedAt) {
+			t.Errorf("UpdatedAt %v before CreatedAt %v", updated.UpdatedAt, r.CreatedAt)
+		}
+		r.Title, r.Language, r.Situation = tea, ja, kyoto
+		r.UserRole, r.BotRole, r.Model, r.UpdatedAt = guest, host, &model, updated.UpdatedAt
+		if !reflect.DeepEqual(updated, r) {
+			t.Errorf("UpdateRoom returned %+v, want %+v", updated, r)
 		}
 		got, err = db.FindRoom(ctx, owner.ID, r.ID)
 		if err != nil {
@@ -46,12 +53,16 @@ func TestRoomCRUD(t *testing.T) {
 			t.Errorf("after UpdateRoom: %+v, want %+v", got, r)
 		}
 
-		r.Model = nil // back to the default model
-		if err := db.UpdateRoom(ctx, r); err != nil {
+		empty, only := "", "Green tea"
+		if _, err := db.UpdateRoom(ctx, owner.ID, r.ID, engine.RoomUpdate{Model: &empty}); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.FindRoom(ctx, owner.ID, r.ID); got == nil || got.Model != nil {
-			t.Errorf("after resetting the model: %+v, want Model nil", got)
+		got, err = db.UpdateRoom(ctx, owner.ID, r.ID, engine.RoomUpdate{Title: &only})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Model != nil || got.Title != only || got.Situation != kyoto || got.BotRole != host || got.Language != ja {
+			t.Errorf("after resetting the model, then changing the title: %+v", got)
 		}
 
 		if n, err := db.CountRooms(ctx, owner.ID); err != nil || n != 1 {
@@ -63,7 +74,8 @@ func TestRoomCRUD(t *testing.T) {
 		_, err = db.FindRoom(ctx, owner.ID, r.ID)
 		wantNotFound(t, "FindRoom(deleted)", err)
 		wantNotFound(t, "DeleteRoom(deleted)", db.DeleteRoom(ctx, owner.ID, r.ID))
-		wantNotFound(t, "UpdateRoom(deleted)", db.UpdateRoom(ctx, r))
+		_, err = db.UpdateRoom(ctx, owner.ID, r.ID, engine.RoomUpdate{Title: &tea})
+		wantNotFound(t, "UpdateRoom(deleted)", err)
 		if n, err := db.CountRooms(ctx, owner.ID); err != nil || n != 0 {
 			t.Errorf("CountRooms after delete = %d, %v; want 0", n, err)
 		}
@@ -83,9 +95,9 @@ func TestRoomOwnership(t *testing.T) {
 		_, err := db.FindRoom(ctx, bob.ID, room.ID)
 		wantNotFound(t, "bob finds alice's room", err)
 
-		stolen := *room
-		stolen.OwnerID, stolen.Title = bob.ID, "Bob's now"
-		wantNotFound(t, "bob updates alice's room", db.UpdateRoom(ctx, &stolen))
+		title := "Bob's now"
+		_, err = db.UpdateRoom(ctx, bob.ID, room.ID, engine.RoomUpdate{Title: &title})
+		wantNotFound(t, "bob updates alice's room", err)
 		wantNotFound(t, "bob deletes alice's room", db.DeleteRoom(ctx, bob.ID, room.ID))
 
 		got, err := db.FindRoom(ctx, alice.ID, room.ID)
