@@ -113,3 +113,7 @@ func AsError(err error) *Error {
 
 // ErrNotFound is returned by stores for a row that does not exist or is not the caller's.
 var ErrNotFound = &Error{Code: CodeNotFound, Message: "Not found."}
+
+// ErrRoomLimit is returned by RoomStore.CreateRoom when the owner already has
+// the most rooms allowed.
+var ErrRoomLimit = &Error{Code: CodeConflict, Reason: ReasonRoomLimit, Message: "You have the most rooms allowed. Delete one to make another."}

@@ -2,30 +2,27 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 )
 
-// CreateRoom creates a room owned by userID.
+// CreateRoom creates a room owned by userID, unless userID already has
+// Limits.MaxRoomsPerUser rooms: the count and the insert are one atomic step,
+// so a burst of creates cannot pass the limit.
 func (e *Engine) CreateRoom(ctx context.Context, userID int64, in RoomInput) (*Room, error) {
 	r := &Room{OwnerID: userID, Model: in.Model}
 	RoomUpdate{Title: &in.Title, Language: &in.Language, Situation: &in.Situation, UserRole: &in.UserRole, BotRole: &in.BotRole, Model: in.Model}.apply(r)
 	if err := validateRoom(r, e.cfg.Limits, e.cfg.Models); err != nil {
 		return nil, err
 	}
-	if max := e.cfg.Limits.MaxRoomsPerUser; max > 0 {
-		n, err := e.store.CountRooms(ctx, userID)
-		if err != nil {
-			return nil, Internal(err)
+	if err := e.store.CreateRoom(ctx, r, e.cfg.Limits.MaxRoomsPerUser); err != nil {
+		if errors.Is(err, ErrRoomLimit) {
+			return nil, &Error{Code: CodeConflict, Reason: ReasonRoomLimit, Err: err,
+				Message: fmt.Sprintf("You have %d rooms, the most allowed. Delete one to make another.", e.cfg.Limits.MaxRoomsPerUser)}
 		}
-		if n >= max {
-			return nil, &Error{Code: CodeConflict, Reason: ReasonRoomLimit,
-				Message: fmt.Sprintf("You have %d rooms, the most allowed. Delete one to make another.", n)}
-		}
-	}
-	if err := e.store.CreateRoom(ctx, r); err != nil {
-		return nil, AsError(err)
+		return nil, notFound(err, "User") // the account was deleted meanwhile; else internal
 	}
 	return r, nil
 }

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -188,5 +189,87 @@ func TestEnsureIdentityUser(t *testing.T) {
 		}
 		_, err = env.eng.EnsureIdentityUser(ctx, "myspace", "1", "", "", "")
 		wantCode(t, err, engine.CodeInvalid)
+	})
+}
+
+// TestConcurrentRoomEditsBothStick runs, round after round, two edits of one
+// room at once, each changing a different field: both must be stored. An
+// update that reads the room and writes every column back loses one of them
+// whenever the two interleave.
+func TestConcurrentRoomEditsBothStick(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, nil)
+		ctx := context.Background()
+		room := env.newRoom(t, env.alice)
+		const rounds = 100
+		lost := 0
+		for i := range rounds {
+			title, situation := fmt.Sprintf("title %d", i), fmt.Sprintf("situation %d", i)
+			start := make(chan struct{})
+			errs := make(chan error, 2)
+			for _, u := range []engine.RoomUpdate{{Title: &title}, {Situation: &situation}} {
+				go func() {
+					<-start
+					_, err := env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, u)
+					errs <- err
+				}()
+			}
+			close(start)
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatalf("round %d: %v", i, err)
+				}
+			}
+			got, err := env.eng.FindRoom(ctx, env.alice.ID, room.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Title != title || got.Situation != situation {
+				lost++
+			}
+		}
+		if lost > 0 {
+			t.Fatalf("%d of %d rounds lost an edit", lost, rounds)
+		}
+	})
+}
+
+// TestRoomLimitHoldsUnderABurst creates many rooms for one user at once: no
+// more than the limit may exist afterwards, and every refused create says why.
+func TestRoomLimitHoldsUnderABurst(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		const max, creates = 3, 40
+		env := newEnv(t, db, func(c *engine.Config) { c.Limits.MaxRoomsPerUser = max })
+		ctx := context.Background()
+		start := make(chan struct{})
+		errs := make(chan error, creates)
+		for range creates {
+			go func() {
+				<-start
+				_, err := env.eng.CreateRoom(ctx, env.alice.ID, cafe())
+				errs <- err
+			}()
+		}
+		close(start)
+		created := 0
+		for range creates {
+			err := <-errs
+			if err == nil {
+				created++
+				continue
+			}
+			if e := engine.AsError(err); e == nil || e.Code != engine.CodeConflict || e.Reason != engine.ReasonRoomLimit {
+				t.Errorf("a refused create: %v, want conflict %s", err, engine.ReasonRoomLimit)
+			}
+		}
+		n, err := db.CountRooms(ctx, env.alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != max || created != max {
+			t.Fatalf("%d creates succeeded and %d rooms exist, want exactly %d", created, n, max)
+		}
+		// Bob's rooms do not count against Alice's limit.
+		env.newRoom(t, env.bob)
 	})
 }

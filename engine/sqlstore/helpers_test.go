@@ -37,7 +37,7 @@ func mustCreateRoom(t *testing.T, db *sqlstore.DB, owner *engine.User, title str
 		UserRole:  "customer",
 		BotRole:   "barista",
 	}
-	if err := db.CreateRoom(context.Background(), r); err != nil {
+	if err := db.CreateRoom(context.Background(), r, 0); err != nil {
 		t.Fatalf("CreateRoom(%q): %v", title, err)
 	}
 	return r

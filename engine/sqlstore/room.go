@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -58,12 +59,35 @@ func (r *roomRow) room() *engine.Room {
 	}
 }
 
-// CreateRoom inserts r and sets its ID, CreatedAt and UpdatedAt.
-func (db *DB) CreateRoom(ctx context.Context, r *engine.Room) error {
+// CreateRoom inserts r and sets its ID, CreatedAt and UpdatedAt. With
+// maxRooms > 0 it first locks the owner's row (see lockUser) and counts the
+// owner's rooms in the same transaction, so that concurrent creates are
+// counted one after the other; at maxRooms it returns engine.ErrRoomLimit.
+// An owner that does not exist is engine.ErrNotFound.
+func (db *DB) CreateRoom(ctx context.Context, r *engine.Room, maxRooms int) error {
 	row := newRoomRow(r)
 	row.ID, row.CreatedAt = 0, now() // the database assigns the ID
 	row.UpdatedAt = row.CreatedAt
-	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if maxRooms > 0 {
+			if err := db.lockUser(ctx, tx, r.OwnerID); err != nil {
+				return err
+			}
+			n, err := tx.NewSelect().Model((*roomRow)(nil)).Where("r.owner_id = ?", r.OwnerID).Count(ctx)
+			if err != nil {
+				return err
+			}
+			if n >= maxRooms {
+				return engine.ErrRoomLimit
+			}
+		}
+		_, err := tx.NewInsert().Model(row).Exec(ctx)
+		return err
+	})
+	if errors.Is(err, engine.ErrRoomLimit) {
+		return engine.ErrRoomLimit
+	}
+	if err != nil {
 		return wrapErr("create room", err)
 	}
 	r.ID, r.CreatedAt, r.UpdatedAt = row.ID, row.CreatedAt, row.UpdatedAt

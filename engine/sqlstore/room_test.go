@@ -2,6 +2,8 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -169,7 +171,37 @@ func TestCreateRoomForUnknownOwner(t *testing.T) {
 	t.Parallel()
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		t.Parallel()
-		err := db.CreateRoom(context.Background(), &engine.Room{OwnerID: 12345, Language: "ko", Situation: "s", UserRole: "u", BotRole: "b"})
-		wantNotFound(t, "CreateRoom(unknown owner)", err)
+		for _, max := range []int{0, 3} { // unlimited, and counted under the owner's lock
+			err := db.CreateRoom(context.Background(), &engine.Room{OwnerID: 12345, Language: "ko", Situation: "s", UserRole: "u", BotRole: "b"}, max)
+			wantNotFound(t, fmt.Sprintf("CreateRoom(unknown owner, max %d)", max), err)
+		}
+	})
+}
+
+// TestCreateRoomAtItsLimit fills an owner's rooms to the limit: the last one
+// fits, the next is ErrRoomLimit, and another owner is not affected.
+func TestCreateRoomAtItsLimit(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		alice, bob := mustCreateUser(t, db, "alice@example.com"), mustCreateUser(t, db, "bob@example.com")
+		room := func(owner *engine.User) *engine.Room {
+			return &engine.Room{OwnerID: owner.ID, Language: "ko", Situation: "s", UserRole: "u", BotRole: "b"}
+		}
+		for i := range 2 {
+			if err := db.CreateRoom(ctx, room(alice), 2); err != nil {
+				t.Fatalf("room %d of 2: %v", i+1, err)
+			}
+		}
+		if err := db.CreateRoom(ctx, room(alice), 2); !errors.Is(err, engine.ErrRoomLimit) {
+			t.Fatalf("room 3 of 2: %v, want ErrRoomLimit", err)
+		}
+		if err := db.CreateRoom(ctx, room(bob), 2); err != nil {
+			t.Fatalf("bob's first room: %v", err)
+		}
+		if n, _ := db.CountRooms(ctx, alice.ID); n != 2 {
+			t.Fatalf("alice has %d rooms, want 2", n)
+		}
 	})
 }

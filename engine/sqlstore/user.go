@@ -214,3 +214,21 @@ func (db *DB) ListIdentities(ctx context.Context, userID int64) ([]*engine.Ident
 	}
 	return ids, nil
 }
+
+// lockUser locks userID's row until tx ends, so that a per-user count and the
+// write it allows (a room under the room limit, a token reservation under the
+// daily allowance) are one atomic step for every process sharing the
+// database. PostgreSQL: SELECT ... FOR NO KEY UPDATE, which queues writers
+// of the same user behind each other but does not block inserts that only
+// refer to the user (their foreign keys take FOR KEY SHARE). SQLite:
+// transactions begin IMMEDIATE (see sqliteParams), so tx already holds the
+// database's only write lock; the SELECT only checks that the user exists.
+// A user that does not exist is sql.ErrNoRows.
+func (db *DB) lockUser(ctx context.Context, tx bun.Tx, userID int64) error {
+	q := tx.NewSelect().Model((*userRow)(nil)).Column("u.id").Where("u.id = ?", userID)
+	if db.dialect == DialectPostgres {
+		q = q.For("NO KEY UPDATE")
+	}
+	var id int64
+	return q.Scan(ctx, &id)
+}
