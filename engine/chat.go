@@ -178,6 +178,12 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	if err != nil {
 		return nil, err
 	}
+	// The turn's most is held in the allowance until the reply settles it.
+	hold, err := e.reserveTokens(ctx, userID, now, p.tokens)
+	if err != nil {
+		return nil, err
+	}
+	defer e.releaseTokens(ctx, hold) // unless FinishReply settled it
 	// From here on the turn does not depend on the caller staying: it runs on a
 	// context that only the deadline and Close end.
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.Retry.Deadline)
@@ -239,11 +245,13 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	// Store the outcome even if the turn's context has ended.
 	save, cancelSave := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancelSave()
+	call.ReservationID = hold.ID
 	if err := e.store.FinishReply(save, reply, &call.LLMCall); err != nil {
 		e.windows.drop(room.ID)
 		e.log.Error("engine: store reply", "room", room.ID, "err", err)
 		return res, Internal(fmt.Errorf("store reply: %w", err))
 	}
+	hold.ID = 0 // settled
 	p.window.record(reply.ID, e.maxHistoryTokens(), userMsg, reply)
 	if public != nil {
 		e.log.Warn("engine: reply failed", "room", room.ID, "code", public.Code, "attempts", call.Attempts, "err", streamErr)

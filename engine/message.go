@@ -65,6 +65,7 @@ type LLMCall struct {
 	Status           Status        // complete or failed
 	Error            string        // the error code for a failed call
 	CreatedAt        time.Time
+	ReservationID    int64 // the TokenReservation this call settles (0: none); not stored
 }
 
 // Usage is one user's token use for one day and model.

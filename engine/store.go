@@ -75,9 +75,10 @@ type MessageStore interface {
 	ListMessages(ctx context.Context, roomID, beforeID int64, limit int) ([]*Message, error)
 	// DeleteMessages removes the room's messages with ID > afterID (afterID 0: all of them).
 	DeleteMessages(ctx context.Context, roomID, afterID int64) error
-	// FinishReply writes reply's content, status, error code and token count, and
-	// records call in the usage ledger (llm_calls and the daily usage totals), in
-	// one transaction.
+	// FinishReply writes reply's content, status, error code and token count,
+	// records call in the usage ledger (llm_calls and the daily usage totals)
+	// and deletes the reservation call settles (call.ReservationID), in one
+	// transaction.
 	FinishReply(ctx context.Context, reply *Message, call *LLMCall) error
 	// TurnState reads, in one round trip, what a chat turn checks once it
 	// holds its room: the id of the newest message of roomID below beforeID
@@ -89,8 +90,17 @@ type MessageStore interface {
 	FailPendingMessages(ctx context.Context, before time.Time, code Code) (int, error)
 }
 
-// UsageStore reads the usage ledger.
+// UsageStore reads the usage ledger and keeps the token reservations of
+// turns in flight.
 type UsageStore interface {
+	// ReserveTokens, as one atomic step for r.UserID (concurrent calls and
+	// other processes included), sums the tokens the user used on r.Day and
+	// those held by the user's reservations of r.Day unexpired at
+	// r.CreatedAt, passes the sum to admit and, when admit returns nil,
+	// inserts r and sets r.ID. admit's error is returned as it is.
+	ReserveTokens(ctx context.Context, r *TokenReservation, admit func(spent int64) error) error
+	// ReleaseTokens deletes the reservation with id; one already gone is not an error.
+	ReleaseTokens(ctx context.Context, id int64) error
 	// ListUsage returns userID's usage per day and model for days >= sinceDay, newest day first.
 	ListUsage(ctx context.Context, userID int64, sinceDay string) ([]Usage, error)
 }

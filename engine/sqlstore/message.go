@@ -101,7 +101,9 @@ func (db *DB) DeleteMessages(ctx context.Context, roomID, afterID int64) error {
 
 // FinishReply, in one transaction, writes reply's content, status, error code
 // and token count, appends call to the ledger (llm_calls) and adds it to the
-// user's totals for the day of call.CreatedAt in UTC (usage_daily). A zero
+// user's totals for the day of call.CreatedAt in UTC (usage_daily), and
+// deletes the token reservation the call settles (call.ReservationID, if
+// any): what the turn held becomes what it used, at once. A zero
 // call.CreatedAt is set to now; call.ID is set.
 //
 // Tokens spent are recorded even when the reply is gone (its room was deleted
@@ -122,7 +124,10 @@ func (db *DB) FinishReply(ctx context.Context, reply *engine.Message, call *engi
 		if err != nil {
 			return err
 		}
-		return recordCall(ctx, tx, crow)
+		if err := recordCall(ctx, tx, crow); err != nil {
+			return err
+		}
+		return settleReservation(ctx, tx, call.ReservationID)
 	})
 	if err != nil {
 		return wrapErr("finish reply", err)
