@@ -65,6 +65,7 @@ func startServe(t *testing.T, vars map[string]string) *served {
 		}
 		select {
 		case err := <-done:
+			stopped = true
 			t.Fatalf("serve returned before it answered: %v\n%s", err, s.logs.String())
 		case <-time.After(50 * time.Millisecond):
 		}
