@@ -46,7 +46,18 @@ type Config struct {
 type Client struct {
 	api     *goopenai.Client
 	timeout time.Duration
+	// afterFunc starts the silence timer: time.AfterFunc, or a test's clock.
+	afterFunc func(d time.Duration, f func()) timer
 }
+
+// timer is the part of *time.Timer the silence timer uses.
+type timer interface {
+	Reset(d time.Duration) bool
+	Stop() bool
+}
+
+// realAfterFunc is time.AfterFunc as a timer.
+func realAfterFunc(d time.Duration, f func()) timer { return time.AfterFunc(d, f) }
 
 var _ engine.Model = (*Client)(nil)
 
@@ -69,7 +80,7 @@ func New(cfg Config) *Client {
 		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
 	oc.HTTPClient = hc
-	return &Client{api: goopenai.NewClientWithConfig(oc), timeout: cfg.Timeout}
+	return &Client{api: goopenai.NewClientWithConfig(oc), timeout: cfg.Timeout, afterFunc: realAfterFunc}
 }
 
 // Stream sends req as a streaming chat completion and calls onDelta with each
@@ -83,7 +94,7 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 	// The silence timer: started with the request, pushed back by each chunk.
 	heard := func() {}
 	if c.timeout > 0 {
-		silence := time.AfterFunc(c.timeout, func() { cancel(errAttemptTimeout) })
+		silence := c.afterFunc(c.timeout, func() { cancel(errAttemptTimeout) })
 		defer silence.Stop()
 		heard = func() { silence.Reset(c.timeout) }
 	}
@@ -99,6 +110,11 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 	var res engine.ModelResult
 	for {
 		chunk, err := stream.Recv()
+		if err == nil && context.Cause(actx) == errAttemptTimeout {
+			// The server was silent too long before this chunk came (it may
+			// have been buffered): the attempt is over, whatever arrives.
+			err = errAttemptTimeout
+		}
 		heard()
 		if errors.Is(err, io.EOF) {
 			break
