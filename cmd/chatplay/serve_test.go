@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/chatplay/chatplay/bots/discord/discordfake"
 	"github.com/chatplay/chatplay/bots/telegram/telegramfake"
+	"github.com/chatplay/chatplay/engine/openai/openaifake"
 	"github.com/chatplay/chatplay/migrations"
 )
 
@@ -111,6 +113,37 @@ func TestServeNeverLogsTheKey(t *testing.T) {
 	}
 	if strings.Contains(out, "sk-very-secret") {
 		t.Fatalf("the API key reached the log:\n%s", out)
+	}
+}
+
+// A model server that echoes the key in its error bodies does not get it into
+// the log: the failed turn is logged with the key redacted.
+func TestServeLogsModelErrorsWithoutTheKey(t *testing.T) {
+	const key = "sk-very-secret-key-0123456789"
+	model := openaifake.New(t)
+	model.Default = func(req openaifake.Request) openaifake.Reply {
+		return openaifake.Reply{Status: http.StatusUnauthorized, ErrorCode: "invalid_api_key",
+			ErrorMessage: "Incorrect API key provided: " + key + " (sent as " + req.Header.Get("Authorization") + ")"}
+	}
+	s := startServe(t, map[string]string{
+		"CHATPLAY_MODEL_API_KEY":  key,
+		"CHATPLAY_MODEL_BASE_URL": model.URL(),
+		"CHATPLAY_LOG_LEVEL":      "debug",
+	})
+	token, room := s.signupWithRoom(t)
+	resp := s.postMessage(t, token, room, "안녕하세요", false)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode < 500 || strings.Contains(string(body), key) {
+		t.Fatalf("a turn the model refused = %d %s, want a 5xx without the key", resp.StatusCode, body)
+	}
+	s.stop()
+	out := s.logs.String()
+	if strings.Contains(out, "sk-very-secret") {
+		t.Fatalf("the API key reached the log:\n%s", out)
+	}
+	if !strings.Contains(out, "reply failed") || !strings.Contains(out, "Incorrect API key provided: [redacted]") {
+		t.Fatalf("the failed turn was not logged with the server's words:\n%s", out)
 	}
 }
 

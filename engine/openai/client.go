@@ -45,6 +45,7 @@ type Config struct {
 // concurrent use.
 type Client struct {
 	api     *goopenai.Client
+	key     string // the API key, taken out of every error's text
 	timeout time.Duration
 	// afterFunc starts the silence timer: time.AfterFunc, or a test's clock.
 	afterFunc func(d time.Duration, f func()) timer
@@ -74,13 +75,14 @@ func New(cfg Config) *Client {
 	}
 	hc.Transport = &retryAfterTransport{base: hc.Transport}
 
-	oc := goopenai.DefaultConfig(strings.TrimSpace(cfg.APIKey))
+	key := strings.TrimSpace(cfg.APIKey)
+	oc := goopenai.DefaultConfig(key)
 	oc.BaseURL = DefaultBaseURL
 	if cfg.BaseURL != "" {
 		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
 	oc.HTTPClient = hc
-	return &Client{api: goopenai.NewClientWithConfig(oc), timeout: cfg.Timeout, afterFunc: realAfterFunc}
+	return &Client{api: goopenai.NewClientWithConfig(oc), key: key, timeout: cfg.Timeout, afterFunc: realAfterFunc}
 }
 
 // Stream sends req as a streaming chat completion and calls onDelta with each
@@ -156,19 +158,22 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 // failure turns err from the attempt into what Stream returns: the caller's
 // context error, a timeout of the attempt, or the classified error. midStream
 // says whether the response had already started, where a broken connection
-// means the stream was cut.
+// means the stream was cut. The server's own words in a ModelError (which
+// the engine logs) have the API key and any bearer token redacted.
 func (c *Client) failure(ctx, actx context.Context, holder *retryAfterHolder, err error, midStream bool) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("model stream: %w", ctx.Err())
 	}
 	if context.Cause(actx) == errAttemptTimeout {
-		return &engine.ModelError{Kind: engine.ModelTimeout, Err: fmt.Errorf("the server was silent for %s: %w", c.timeout, err)}
+		return &engine.ModelError{Kind: engine.ModelTimeout,
+			Err: redactError(fmt.Errorf("the server was silent for %s: %w", c.timeout, err), c.key)}
 	}
 	cerr := Classify(err)
 	var me *engine.ModelError
 	if !errors.As(cerr, &me) {
 		return cerr
 	}
+	me.Err = redactError(me.Err, c.key)
 	if midStream && me.Kind == engine.ModelNetwork {
 		me.Kind = engine.ModelStreamCut
 	}
