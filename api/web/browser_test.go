@@ -100,6 +100,7 @@ type server struct {
 	eng  *engine.Engine
 	fake *openaifake.Server
 	url  string
+	gate atomic.Pointer[gate] // requests it matches wait until it opens
 }
 
 var (
@@ -134,7 +135,7 @@ func newServer(t *testing.T, db *sqlstore.DB) *server {
 	acfg.JWTSecret = []byte("browser-test-secret-browser-test-secret")
 	acfg.LoginAttemptsPerIP = 10000
 	router := api.NewRouter(api.Deps{Engine: s.eng, Sessions: db, Ready: db.Ping, Logger: log, Auth: acfg})
-	srv := httptest.NewServer(web.Mount(router))
+	srv := httptest.NewServer(s.gated(web.Mount(router)))
 	t.Cleanup(srv.Close)
 	s.url = srv.URL
 	return s

@@ -33,11 +33,17 @@ type Config struct {
 	Log      LogConfig      `yaml:"log"`
 }
 
-// ServerConfig is the HTTP listener.
+// ServerConfig is the HTTP listener. ReadHeaderTimeout bounds a request's
+// headers, ReadTimeout the whole request (headers and body: a client
+// trickling its body is cut off), IdleTimeout a kept-alive connection waiting
+// for its next request. None bounds a response: a streamed reply keeps its
+// own write deadline per event.
 type ServerConfig struct {
-	Addr            string        `yaml:"addr"`
-	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
-	ReadTimeout     time.Duration `yaml:"read_header_timeout"`
+	Addr              string        `yaml:"addr"`
+	ShutdownTimeout   time.Duration `yaml:"shutdown_timeout"`
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	ReadTimeout       time.Duration `yaml:"read_timeout"`
+	IdleTimeout       time.Duration `yaml:"idle_timeout"`
 }
 
 // DatabaseConfig chooses the store.
@@ -94,7 +100,8 @@ const openAIURL = "https://api.openai.com/v1"
 // defaultConfig returns the built-in defaults; config.yaml repeats them.
 func defaultConfig() Config {
 	return Config{
-		Server:   ServerConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 25 * time.Second, ReadTimeout: 10 * time.Second},
+		Server: ServerConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 25 * time.Second, ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second},
 		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true, RoomLocks: "process", MaxRoomLocks: 64},
 		Model: ModelConfig{BaseURL: openAIURL, Default: "gpt-4o-mini", Timeout: 60 * time.Second,
 			MaxReplyTokens: 512, ContextTokens: 8192, Temperature: 0.8, Tokenizer: "o200k_base", CachedRooms: 1000},
@@ -287,6 +294,8 @@ func (c Config) validate() error {
 		bad("model.default", "must name a model")
 	}
 	positive := map[string]int64{
+		"server.read_header_timeout": int64(c.Server.ReadHeaderTimeout), "server.read_timeout": int64(c.Server.ReadTimeout),
+		"server.idle_timeout":    int64(c.Server.IdleTimeout),
 		"model.max_reply_tokens": int64(c.Model.MaxReplyTokens), "model.context_tokens": int64(c.Model.ContextTokens),
 		"model.timeout": int64(c.Model.Timeout), "retry.max_attempts": int64(c.Retry.MaxAttempts),
 		"retry.base_delay": int64(c.Retry.BaseDelay), "retry.max_delay": int64(c.Retry.MaxDelay), "retry.deadline": int64(c.Retry.Deadline),

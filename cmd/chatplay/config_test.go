@@ -98,6 +98,9 @@ func TestInvalidConfigNamesTheKey(t *testing.T) {
 		{"", map[string]string{"CHATPLAY_DATABASE_ROOM_LOCKS": "database"}, "database.room_locks"}, // on SQLite
 		{"", map[string]string{"CHATPLAY_DATABASE_ROOM_LOCKS": "cluster"}, "database.room_locks"},
 		{"model:\n  timeout: -1s\n", nil, "model.timeout"},
+		{"", map[string]string{"CHATPLAY_SERVER_READ_TIMEOUT": "0s"}, "server.read_timeout"},
+		{"", map[string]string{"CHATPLAY_SERVER_IDLE_TIMEOUT": "-1s"}, "server.idle_timeout"},
+		{"server:\n  read_header_timeout: 0s\n", nil, "server.read_header_timeout"},
 	}
 	for _, tt := range tests {
 		path := writeFile(t, tt.file)

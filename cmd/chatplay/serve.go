@@ -53,8 +53,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	srv := &http.Server{
 		Addr:              cfg.Server.Addr,
 		Handler:           web.Mount(router), // the web app at /, everything else to the router
-		ReadHeaderTimeout: cfg.Server.ReadTimeout,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ReadHeaderTimeout: cfg.Server.ReadHeaderTimeout,
+		// ReadTimeout bounds reading the request, body included. The server
+		// lifts the read deadline once the body has been read (to watch for
+		// the client leaving), so it never cuts a long response: a streamed
+		// reply is bounded by its own write deadline per event.
+		ReadTimeout: cfg.Server.ReadTimeout,
+		IdleTimeout: cfg.Server.IdleTimeout,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {

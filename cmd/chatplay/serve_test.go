@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/chatplay/chatplay/bots/discord/discordfake"
 	"github.com/chatplay/chatplay/bots/telegram/telegramfake"
+	"github.com/chatplay/chatplay/engine/openai/openaifake"
 	"github.com/chatplay/chatplay/migrations"
 )
 
@@ -95,31 +97,53 @@ func TestServeStartsAndStops(t *testing.T) {
 	}
 }
 
+// The key given to serve reaches no log line. The server is first proven to
+// have started (it answers), so that a start that failed early, with nothing
+// logged, cannot pass.
 func TestServeNeverLogsTheKey(t *testing.T) {
-	addr := freeAddr(t)
-	vars := map[string]string{
-		"CHATPLAY_SERVER_ADDR":    addr,
-		"CHATPLAY_DATABASE_URL":   "sqlite:" + filepath.Join(t.TempDir(), "c.db"),
+	s := startServe(t, map[string]string{
 		"CHATPLAY_MODEL_API_KEY":  "sk-very-secret-key-0123456789",
 		"CHATPLAY_MODEL_BASE_URL": "http://127.0.0.1:1/v1",
 		"CHATPLAY_LOG_LEVEL":      "debug",
+	})
+	s.stop()
+	out := s.logs.String()
+	if !strings.Contains(out, "chatplay is serving") || !strings.Contains(out, "stopped") {
+		t.Fatalf("serve did not log its start and stop:\n%s", out)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
-	for range 100 {
-		if strings.Contains(logs.String(), "serving") {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	if strings.Contains(out, "sk-very-secret") {
+		t.Fatalf("the API key reached the log:\n%s", out)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+}
+
+// A model server that echoes the key in its error bodies does not get it into
+// the log: the failed turn is logged with the key redacted.
+func TestServeLogsModelErrorsWithoutTheKey(t *testing.T) {
+	const key = "sk-very-secret-key-0123456789"
+	model := openaifake.New(t)
+	model.Default = func(req openaifake.Request) openaifake.Reply {
+		return openaifake.Reply{Status: http.StatusUnauthorized, ErrorCode: "invalid_api_key",
+			ErrorMessage: "Incorrect API key provided: " + key + " (sent as " + req.Header.Get("Authorization") + ")"}
 	}
-	if strings.Contains(logs.String(), "sk-very-secret") {
-		t.Fatalf("the API key reached the log:\n%s", logs.String())
+	s := startServe(t, map[string]string{
+		"CHATPLAY_MODEL_API_KEY":  key,
+		"CHATPLAY_MODEL_BASE_URL": model.URL(),
+		"CHATPLAY_LOG_LEVEL":      "debug",
+	})
+	token, room := s.signupWithRoom(t)
+	resp := s.postMessage(t, token, room, "안녕하세요", false)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode < 500 || strings.Contains(string(body), key) {
+		t.Fatalf("a turn the model refused = %d %s, want a 5xx without the key", resp.StatusCode, body)
+	}
+	s.stop()
+	out := s.logs.String()
+	if strings.Contains(out, "sk-very-secret") {
+		t.Fatalf("the API key reached the log:\n%s", out)
+	}
+	if !strings.Contains(out, "reply failed") || !strings.Contains(out, "Incorrect API key provided: [redacted]") {
+		t.Fatalf("the failed turn was not logged with the server's words:\n%s", out)
 	}
 }
 

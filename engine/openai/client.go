@@ -45,8 +45,20 @@ type Config struct {
 // concurrent use.
 type Client struct {
 	api     *goopenai.Client
+	key     string // the API key, taken out of every error's text
 	timeout time.Duration
+	// afterFunc starts the silence timer: time.AfterFunc, or a test's clock.
+	afterFunc func(d time.Duration, f func()) timer
 }
+
+// timer is the part of *time.Timer the silence timer uses.
+type timer interface {
+	Reset(d time.Duration) bool
+	Stop() bool
+}
+
+// realAfterFunc is time.AfterFunc as a timer.
+func realAfterFunc(d time.Duration, f func()) timer { return time.AfterFunc(d, f) }
 
 var _ engine.Model = (*Client)(nil)
 
@@ -63,13 +75,14 @@ func New(cfg Config) *Client {
 	}
 	hc.Transport = &retryAfterTransport{base: hc.Transport}
 
-	oc := goopenai.DefaultConfig(strings.TrimSpace(cfg.APIKey))
+	key := strings.TrimSpace(cfg.APIKey)
+	oc := goopenai.DefaultConfig(key)
 	oc.BaseURL = DefaultBaseURL
 	if cfg.BaseURL != "" {
 		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
 	oc.HTTPClient = hc
-	return &Client{api: goopenai.NewClientWithConfig(oc), timeout: cfg.Timeout}
+	return &Client{api: goopenai.NewClientWithConfig(oc), key: key, timeout: cfg.Timeout, afterFunc: realAfterFunc}
 }
 
 // Stream sends req as a streaming chat completion and calls onDelta with each
@@ -83,7 +96,7 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 	// The silence timer: started with the request, pushed back by each chunk.
 	heard := func() {}
 	if c.timeout > 0 {
-		silence := time.AfterFunc(c.timeout, func() { cancel(errAttemptTimeout) })
+		silence := c.afterFunc(c.timeout, func() { cancel(errAttemptTimeout) })
 		defer silence.Stop()
 		heard = func() { silence.Reset(c.timeout) }
 	}
@@ -99,6 +112,11 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 	var res engine.ModelResult
 	for {
 		chunk, err := stream.Recv()
+		if err == nil && context.Cause(actx) == errAttemptTimeout {
+			// The server was silent too long before this chunk came (it may
+			// have been buffered): the attempt is over, whatever arrives.
+			err = errAttemptTimeout
+		}
 		heard()
 		if errors.Is(err, io.EOF) {
 			break
@@ -140,19 +158,22 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 // failure turns err from the attempt into what Stream returns: the caller's
 // context error, a timeout of the attempt, or the classified error. midStream
 // says whether the response had already started, where a broken connection
-// means the stream was cut.
+// means the stream was cut. The server's own words in a ModelError (which
+// the engine logs) have the API key and any bearer token redacted.
 func (c *Client) failure(ctx, actx context.Context, holder *retryAfterHolder, err error, midStream bool) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("model stream: %w", ctx.Err())
 	}
 	if context.Cause(actx) == errAttemptTimeout {
-		return &engine.ModelError{Kind: engine.ModelTimeout, Err: fmt.Errorf("the server was silent for %s: %w", c.timeout, err)}
+		return &engine.ModelError{Kind: engine.ModelTimeout,
+			Err: redactError(fmt.Errorf("the server was silent for %s: %w", c.timeout, err), c.key)}
 	}
 	cerr := Classify(err)
 	var me *engine.ModelError
 	if !errors.As(cerr, &me) {
 		return cerr
 	}
+	me.Err = redactError(me.Err, c.key)
 	if midStream && me.Kind == engine.ModelNetwork {
 		me.Kind = engine.ModelStreamCut
 	}

@@ -291,18 +291,44 @@ func TestStreamTimeout(t *testing.T) {
 		})
 	}
 	// The timeout is for silence, not for the whole reply: one that keeps
-	// streaming may take many times as long.
+	// streaming may take many times as long. The silence is counted on a
+	// test clock that each delta moves on by three quarters of the timeout,
+	// so the outcome depends on no wall-clock gap.
 	t.Run("a long reply that keeps streaming", func(t *testing.T) {
 		srv := openaifake.New(t)
 		chunks := make([]string, 12)
 		for i := range chunks {
 			chunks[i] = "word "
 		}
-		srv.Enqueue(openaifake.Reply{Chunks: chunks, ChunkDelay: 40 * time.Millisecond})
-		c := openai.New(openai.Config{BaseURL: srv.URL(), Timeout: 200 * time.Millisecond})
-		deltas, _, err := stream(t.Context(), c, request)
+		srv.Enqueue(openaifake.Reply{Chunks: chunks})
+		clock := &fakeClock{}
+		const timeout = 200 * time.Millisecond
+		c := openai.NewWithClock(openai.Config{BaseURL: srv.URL(), Timeout: timeout}, clock.AfterFunc)
+		var deltas []string
+		_, err := c.Stream(t.Context(), request, func(d string) {
+			deltas = append(deltas, d)
+			clock.Advance(timeout * 3 / 4)
+		})
 		if got := strings.Join(deltas, ""); err != nil || got != strings.Repeat("word ", 12) {
-			t.Errorf("a reply of 480 ms with 40 ms gaps under a 200 ms timeout: %q, %v", got, err)
+			t.Errorf("a reply of 12 deltas, 150 ms apart on the clock, under a 200 ms timeout: %q, %v", got, err)
+		}
+	})
+	// The same clock proves the silence timer is what ends an attempt: one
+	// gap as long as the timeout, and the reply fails as timed out even though
+	// the rest of it has arrived.
+	t.Run("one gap as long as the timeout", func(t *testing.T) {
+		srv := openaifake.New(t)
+		srv.Enqueue(openaifake.Reply{Chunks: []string{"a ", "b ", "c"}})
+		clock := &fakeClock{}
+		const timeout = 200 * time.Millisecond
+		c := openai.NewWithClock(openai.Config{BaseURL: srv.URL(), Timeout: timeout}, clock.AfterFunc)
+		_, err := c.Stream(t.Context(), request, func(d string) {
+			if d == "b " {
+				clock.Advance(timeout)
+			}
+		})
+		if me := modelError(t, err); me.Kind != engine.ModelTimeout {
+			t.Errorf("error = %v, want a timeout", err)
 		}
 	})
 	t.Run("slow first token", func(t *testing.T) {

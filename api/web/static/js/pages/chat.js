@@ -39,6 +39,10 @@ class Chat {
     this.loadingOlder = false;
     this.busy = false;
     this.stream = null;  // AbortController of the turn being streamed
+    // A turn started before the history has loaded (a quick first line)
+    // shows at once but is sent only once the history is in place, so that
+    // it lands below it.
+    this.ready = new Promise((resolve) => { this.historyLoaded = resolve; });
 
     this.regen = h('button', { type: 'button', class: 'btn btn--small', id: 'chat-regenerate', on: { click: () => this.play('regenerate') } }, '↻ ', t('chat.regenerate'));
     this.resetButton = h('button', { type: 'button', class: 'btn btn--small btn--danger-ghost', id: 'chat-reset', on: { click: () => this.confirmReset() } }, t('chat.reset'));
@@ -75,30 +79,43 @@ class Chat {
   }
 
   async start() {
+    let newest = null; // the newest message of the history
     try {
       const page = await api.listMessages(this.room.id, '', PAGE, { signal: this.signal });
       this.cursor = page.next_cursor || '';
+      // Lines typed while the history loaded are newer than all of it.
+      const early = this.views.splice(0);
       for (const m of page.messages) this.add(m);
+      newest = this.views.at(-1);
+      for (const v of early) {
+        this.views.push(v);
+        this.list.append(v.el);
+      }
       this.refresh();
       this.scrollToEnd();
+      this.historyLoaded();
       await this.fill();
     } catch (err) {
       if (!this.signal.aborted) showAlert(this.alert, errorText(err));
     }
+    this.historyLoaded(); // also when it failed: a waiting turn goes on (and says why it fails)
     this.list.dataset.loaded = 'true';
-    this.followPending();
+    this.followPending(newest);
     return () => this.stream?.abort();
   }
 
   // followPending waits out a reply that was still being written when the
   // page loaded (in another tab, or on another surface): it asks for the
-  // newest messages every little while until that reply is finished, and
-  // shows it.
-  async followPending() {
-    const view = this.views.at(-1);
+  // newest messages every little while until that reply (view) is finished,
+  // and shows it. Meanwhile the page is busy, unless a turn of its own (a
+  // line sent while the history loaded) already is.
+  async followPending(view) {
     if (!view || view.msg.status !== 'pending') return;
-    this.busy = true;
-    this.refresh();
+    const own = !this.busy;
+    if (own) {
+      this.busy = true;
+      this.refresh();
+    }
     try {
       while (!this.signal.aborted) {
         await new Promise((resolve) => setTimeout(resolve, PENDING_POLL_MS));
@@ -112,7 +129,7 @@ class Chat {
     } catch (err) {
       if (!this.signal.aborted) showAlert(this.alert, errorText(err));
     }
-    if (this.signal.aborted) return;
+    if (this.signal.aborted || !own) return;
     this.busy = false;
     this.refresh();
     if (this.atEnd()) this.scrollToEnd();
@@ -209,6 +226,7 @@ class Chat {
     this.stream = new AbortController();
     const signal = AbortSignal.any([this.signal, this.stream.signal]);
     try {
+      await this.ready;
       await streamTurn(this.room.id, kind, content !== undefined ? { content } : undefined, {
         message: ({ message }) => sending?.update(message),
         reply_started: ({ message }) => {
