@@ -140,7 +140,7 @@ func TestFinalAttemptsAreBounded(t *testing.T) {
 		st := Start(context.Background(), f, options(newClock(), newTicker()))
 		st.Sink(delta("Hello "))
 		f.waitWrites(t, 1)
-		f.fail("edit", FinalAttempts+1, boom) // one more than the final's: the last delta may be streamed first
+		f.fail("edit", FinalAttempts+2, boom) // the final attempts, and up to two streamed edits before them
 		st.Sink(delta("world."))
 		res := st.Finish(true)
 		if res.Complete || res.Shown != "Hello " {
