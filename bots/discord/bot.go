@@ -91,6 +91,9 @@ type Bot struct {
 	// interaction is routed (tests make a handler slow with it).
 	ackAfter    time.Duration
 	beforeRoute func(in *discordgo.Interaction)
+	// streamWait, when set (by tests), replaces the waits of streamed
+	// replies (edit interval, retry-after, backoff).
+	streamWait func(ctx context.Context, d time.Duration) error
 
 	mu       sync.Mutex
 	closing  bool
@@ -222,6 +225,7 @@ func (b *Bot) track(fn func(ctx context.Context)) bool {
 	b.mu.Unlock()
 	go func() {
 		defer b.inflight.Done()
+		defer b.recoverHandler()
 		fn(b.life)
 	}()
 	return true

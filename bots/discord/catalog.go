@@ -33,6 +33,7 @@ const (
 	msgNoRoom        msg = "no_room"
 	msgNoThread      msg = "no_thread"
 	msgEmptyReply    msg = "empty_reply"
+	msgReplyUnshown  msg = "reply_unshown"
 	msgEditTitle     msg = "edit_title"
 	msgFieldTitle    msg = "field_title"
 	msgFieldLanguage msg = "field_language"
@@ -86,7 +87,9 @@ var catalog = map[msg]map[string]string{
 	msgNoThread: {"en": "I cannot open a thread here. I need to create public threads and send messages in threads.",
 		"ko": "여기에서는 스레드를 열 수 없습니다. 공개 스레드 만들기와 스레드에서 메시지 보내기 권한이 필요합니다.",
 		"ja": "ここではスレッドを開けません。公開スレッドの作成とスレッドでのメッセージ送信の権限が必要です。"},
-	msgEmptyReply:    {"en": "(no reply)", "ko": "(답 없음)", "ja": "（返事なし）"},
+	msgEmptyReply: {"en": "(no reply)", "ko": "(답 없음)", "ja": "（返事なし）"},
+	msgReplyUnshown: {"en": "(the reply could not be shown in full; try `/retry`)", "ko": "(답을 모두 보여 드리지 못했습니다. `/retry`를 해 보세요)",
+		"ja": "（返事をすべて表示できませんでした。`/retry` をお試しください）"},
 	msgEditTitle:     {"en": "Edit room", "ko": "방 수정", "ja": "ルームの編集"},
 	msgFieldTitle:    {"en": "Title", "ko": "제목", "ja": "タイトル"},
 	msgFieldLanguage: {"en": "Language (ko, en, ja, zh, es, fr, de)", "ko": "언어 (ko, en, ja, zh, es, fr, de)", "ja": "言語 (ko, en, ja, zh, es, fr, de)"},

@@ -38,6 +38,7 @@ func (b *Bot) handleInteraction(ctx context.Context, in *discordgo.Interaction, 
 	}
 	x := newExchange(b, in, respond)
 	defer x.watch(ctx, b.ackAfter)()
+	defer b.recoverInteraction(ctx, x)
 	claimed, err := b.eng.ClaimEvent(ctx, engine.ProviderDiscord, "interaction:"+in.ID)
 	if err != nil {
 		x.fail(ctx, err, "")

@@ -59,6 +59,7 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message) {
 		return
 	}
 	out := &channelOutlet{s: b.session, channelID: m.ChannelID, replyTo: m.ID}
+	defer b.recoverMessage(ctx, out, user.Locale)
 	room, err := b.eng.BoundRoom(ctx, user.ID, engine.ProviderDiscord, scope)
 	if err != nil {
 		if m.GuildID == "" && noRoom(err) { // a DM with no active room: say how to get one

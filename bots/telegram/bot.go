@@ -45,6 +45,8 @@ type Bot struct {
 	// typingEvery is how often "typing…" is repeated while a reply has not
 	// started.
 	typingEvery time.Duration
+	// ticker, when set (by tests), makes the "typing…" ticker.
+	ticker func(d time.Duration) (<-chan time.Time, func())
 
 	// work is the context updates are handled in: it outlives Run's context
 	// by cfg.ShutdownGrace, so that a reply being streamed can finish.

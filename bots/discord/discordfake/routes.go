@@ -81,25 +81,38 @@ func (s *Server) put(key string, m *Message) {
 
 // messageBody is the part of a message payload the fake checks.
 type messageBody struct {
-	Content *string `json:"content"`
-	Flags   int     `json:"flags"`
-	Data    *struct {
-		Content *string `json:"content"`
-		Flags   int     `json:"flags"`
+	Type       int     `json:"type"` // of an interaction callback
+	Content    *string `json:"content"`
+	Flags      int     `json:"flags"`
+	Components []any   `json:"components"`
+	Embeds     []any   `json:"embeds"`
+	Data       *struct {
+		Content    *string `json:"content"`
+		Flags      int     `json:"flags"`
+		Components []any   `json:"components"`
+		Embeds     []any   `json:"embeds"`
 	} `json:"data"`
 }
 
+// hasMore reports whether the message carries something to show besides
+// its content.
+func (b *messageBody) hasMore() bool { return len(b.Components)+len(b.Embeds) > 0 }
+
 // checkContent answers Discord's errors for content that is too long (more
-// than 2000 characters) or, when required, empty; it reports whether the
-// content may be written.
-func checkContent(w http.ResponseWriter, content *string, required bool) bool {
+// than 2000 characters) or empty: Discord trims white space, and refuses a
+// message left with no content and nothing else to show (components,
+// embeds) with 50006. Content absent is empty where it is required (a new
+// message), and leaves the content as it is elsewhere (an edit, a
+// deferral). It reports whether the content may be written.
+func checkContent(w http.ResponseWriter, content *string, required, hasMore bool) bool {
 	if content != nil && len(utf16.Encode([]rune(*content))) > 2000 {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Invalid Form Body", "code": 50035,
 			"errors": map[string]any{"content": map[string]any{"_errors": []any{map[string]any{
 				"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}}}}})
 		return false
 	}
-	if required && (content == nil || *content == "") {
+	empty := content == nil && required || content != nil && strings.TrimSpace(*content) == ""
+	if empty && !hasMore {
 		writeError(w, http.StatusBadRequest, 50006, "Cannot send an empty message")
 		return false
 	}
@@ -114,11 +127,14 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var content *string
-	flags := 0
+	flags, more := 0, false
 	if b.Data != nil {
-		content, flags = b.Data.Content, b.Data.Flags
+		content, flags, more = b.Data.Content, b.Data.Flags, len(b.Data.Components)+len(b.Data.Embeds) > 0
 	}
-	if !checkContent(w, content, false) {
+	if b.Type != 4 && b.Type != 7 { // only a message (4) or a message update (7) shows the content
+		more = true
+	}
+	if !checkContent(w, content, false, more) {
 		return
 	}
 	s.mu.Lock()
@@ -144,7 +160,7 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
 		return
 	}
-	if !checkContent(w, b.Content, true) {
+	if !checkContent(w, b.Content, true, b.hasMore()) {
 		return
 	}
 	s.mu.Lock()
@@ -176,7 +192,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, channel string) {
 		writeError(w, http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
 		return
 	}
-	if !checkContent(w, b.Content, false) {
+	if !checkContent(w, b.Content, false, b.hasMore()) {
 		return
 	}
 	s.mu.Lock()
@@ -220,7 +236,7 @@ func (s *Server) channelSend(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
 		return
 	}
-	if !checkContent(w, b.Content, true) {
+	if !checkContent(w, b.Content, true, b.hasMore()) {
 		return
 	}
 	s.mu.Lock()

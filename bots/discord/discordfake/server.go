@@ -1,8 +1,9 @@
 // Package discordfake is a wire-level fake of Discord's REST API for tests:
 // real HTTP on loopback, the JSON shapes Discord answers with, a record of
-// every call (method, path, decoded JSON body, time) for assertions, and
+// every call (method, path, decoded JSON body, time) for assertions,
 // scripted rate limits (429 with Retry-After, X-RateLimit-* headers and the
-// {"message","retry_after","global"} body).
+// {"message","retry_after","global"} body) and scripted failures, and
+// Discord's refusal of empty (or only white space) messages.
 //
 //	fake := discordfake.New(t)
 //	bot, _ := discord.New(discord.Config{APIURL: fake.URL(), …}, eng, log)
@@ -88,6 +89,16 @@ type Limit struct {
 	Global     bool          // a global limit (X-RateLimit-Global, "global": true)
 }
 
+// Failure scripts one error answer: Status with Discord's error envelope
+// {"message","code"} (a 500 of a bad moment, a 403 of a missing permission).
+type Failure struct {
+	Method     string // the method to match; "" matches any
+	PathPrefix string // the path (without APIPrefix) the call's path starts with
+	Status     int
+	Code       int    // Discord's error code, 0 for none
+	Message    string // "" means the status text
+}
+
 // Server is a fake Discord REST API.
 type Server struct {
 	srv *httptest.Server
@@ -97,6 +108,7 @@ type Server struct {
 	changed  chan struct{} // closed and replaced at every recorded call
 	calls    []Call
 	limits   []Limit
+	failures []Failure
 	seq      int64
 	acked    map[string]bool // interaction ids answered through the callback
 	channels map[string]*Channel
@@ -130,6 +142,14 @@ func (s *Server) RateLimit(l Limit) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.limits = append(s.limits, l)
+}
+
+// Fail makes the next call matching f answer f; several failures are used
+// in the order they were added.
+func (s *Server) Fail(f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, f)
 }
 
 // Calls returns every call so far, in order of arrival.
@@ -206,6 +226,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	if l, ok := s.takeLimit(call); ok {
 		writeLimit(rec, l)
+	} else if f, ok := s.takeFailure(call); ok {
+		msg := f.Message
+		if msg == "" {
+			msg = fmt.Sprintf("%d: %s", f.Status, http.StatusText(f.Status))
+		}
+		writeError(rec, f.Status, f.Code, msg)
 	} else if !strings.HasPrefix(r.URL.Path, APIPrefix+"/") {
 		writeError(rec, http.StatusNotFound, 0, "404: Not Found")
 	} else {
@@ -238,6 +264,19 @@ func (s *Server) takeLimit(c Call) (Limit, bool) {
 		}
 	}
 	return Limit{}, false
+}
+
+// takeFailure removes and returns the first scripted failure call matches.
+func (s *Server) takeFailure(c Call) (Failure, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.failures {
+		if (f.Method == "" || f.Method == c.Method) && strings.HasPrefix(c.Path, f.PathPrefix) {
+			s.failures = append(s.failures[:i], s.failures[i+1:]...)
+			return f, true
+		}
+	}
+	return Failure{}, false
 }
 
 // writeLimit answers 429 as Discord does.

@@ -65,6 +65,30 @@ func TestDiscordRules(t *testing.T) {
 	if _, err := s.ChannelMessageSend("1", ""); !errors.As(err, &rest) || rest.Message.Code != 50006 {
 		t.Errorf("empty: %v", err)
 	}
+	// Discord trims white space: a message of only white space is empty,
+	// whether sent, edited in or followed up.
+	for _, blank := range []string{" ", "\n", " \t\n "} {
+		if _, err := s.ChannelMessageSend("1", blank); !errors.As(err, &rest) || rest.Message.Code != 50006 ||
+			rest.Message.Message != "Cannot send an empty message" || rest.Response.StatusCode != http.StatusBadRequest {
+			t.Errorf("send %q: %v", blank, err)
+		}
+	}
+	sent, err := s.ChannelMessageSend("1", "hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChannelMessageEdit("1", sent.ID, "\n\n"); !errors.As(err, &rest) || rest.Message.Code != 50006 {
+		t.Errorf("blank edit: %v", err)
+	}
+	blankIn := &discordgo.Interaction{ID: "6", Token: "tok6", AppID: "9"}
+	if _, err := s.FollowupMessageCreate(blankIn, true, &discordgo.WebhookParams{Content: "  "}); !errors.As(err, &rest) || rest.Message.Code != 50006 {
+		t.Errorf("blank followup: %v", err)
+	}
+	blankReply := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: " "}}
+	if err := s.InteractionRespond(&discordgo.Interaction{ID: "7", Token: "tok7", AppID: "9"}, blankReply); !errors.As(err, &rest) || rest.Message.Code != 50006 {
+		t.Errorf("blank interaction response: %v", err)
+	}
 	in := &discordgo.Interaction{ID: "5", Token: "tok", AppID: "9"}
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
 	if err := s.InteractionRespond(in, resp); err != nil {
@@ -82,5 +106,19 @@ func TestDiscordRules(t *testing.T) {
 	}
 	if _, err := s.Channel("404"); !errors.As(err, &rest) || rest.Message.Code != 10003 {
 		t.Errorf("unknown channel: %v", err)
+	}
+}
+
+// A scripted failure answers its status with Discord's envelope, once.
+func TestScriptedFailure(t *testing.T) {
+	fake := discordfake.New(t)
+	s := session(t, fake)
+	fake.Fail(discordfake.Failure{Method: http.MethodPost, PathPrefix: "/channels/1/", Status: http.StatusInternalServerError})
+	var rest *discordgo.RESTError
+	if _, err := s.ChannelMessageSend("1", "hi"); !errors.As(err, &rest) || rest.Response.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("err = %v, want the scripted 500", err)
+	}
+	if m, err := s.ChannelMessageSend("1", "hi"); err != nil || m.Content != "hi" {
+		t.Fatalf("second send = %+v, %v", m, err)
 	}
 }

@@ -29,11 +29,21 @@ import (
 const DefaultToken = "123456789:AAfake-token_for-tests"
 
 // Failure scripts an error answer: the envelope's error_code, description and
-// parameters.retry_after (when RetryAfter > 0).
+// parameters.retry_after (when RetryAfter > 0), or, when Body is set, that
+// body as it is with Code as the HTTP status (what a proxy in front of the
+// Bot API answers).
 type Failure struct {
 	Code        int
 	Description string
 	RetryAfter  int
+	Body        string
+}
+
+// BadGateway is the 502 the proxy in front of the Bot API answers now and
+// then: an HTML page, not Telegram's JSON envelope.
+func BadGateway() Failure {
+	return Failure{Code: http.StatusBadGateway, Description: "Bad Gateway",
+		Body: "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"}
 }
 
 // TooManyRequests is the 429 Telegram answers when a chat's rate is exceeded.
@@ -242,6 +252,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if f := s.failures[strings.ToLower(name)]; len(f) > 0 {
 		s.failures[strings.ToLower(name)] = f[1:]
 		s.mu.Unlock()
+		if f[0].Body != "" {
+			s.finishRaw(w, call, f[0])
+			return
+		}
 		env := envelope{ErrorCode: f[0].Code, Description: f[0].Description}
 		if f[0].RetryAfter > 0 {
 			env.Parameters = &parameters{RetryAfter: f[0].RetryAfter}
@@ -269,6 +283,18 @@ func (s *Server) finish(w http.ResponseWriter, call Call, env envelope) {
 	s.notify()
 	s.mu.Unlock()
 	writeEnvelope(w, env)
+}
+
+// finishRaw records call as failed with f and writes f's body as it is.
+func (s *Server) finishRaw(w http.ResponseWriter, call Call, f Failure) {
+	call.ErrorCode, call.Description = f.Code, f.Description
+	s.mu.Lock()
+	s.calls = append(s.calls, call)
+	s.notify()
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(f.Code)
+	_, _ = w.Write([]byte(f.Body))
 }
 
 // getUpdates answers with the queued updates at or after offset, waiting up

@@ -127,3 +127,24 @@ func TestEntities(t *testing.T) {
 		}
 	}
 }
+
+// A scripted 502 answers the proxy's HTML page, once, and is recorded.
+func TestBadGateway(t *testing.T) {
+	s := New(t)
+	s.Fail("editMessageText", BadGateway())
+	resp, err := http.Post(s.URL()+"/bot"+s.Token()+"/editMessageText", "application/json", strings.NewReader(`{"chat_id":7}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(raw), "<h1>502 Bad Gateway</h1>") {
+		t.Fatalf("answered %d %s", resp.StatusCode, raw)
+	}
+	if c := s.Calls("editMessageText"); len(c) != 1 || c[0].ErrorCode != http.StatusBadGateway {
+		t.Fatalf("calls = %+v", c)
+	}
+	if code, _ := post(t, s, "editMessageText", "application/json", `{"chat_id":7}`); code == http.StatusBadGateway {
+		t.Fatal("the failure was not once")
+	}
+}
