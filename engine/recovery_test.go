@@ -78,7 +78,8 @@ func (env *testEnv) process(t *testing.T, tweak func(*engine.Config), now func()
 	}
 	return engine.New(cfg, engine.Deps{
 		Store:  env.db,
-		Model:  openai.New(openai.Config{BaseURL: env.fake.URL(), Timeout: 5 * time.Second}),
+		// A held reply is never given up on: the tests end every stream.
+		Model:  openai.New(openai.Config{BaseURL: env.fake.URL(), Timeout: time.Minute}),
 		Tokens: mustTokenizer(t),
 		Logger: log,
 		Now:    now,
@@ -164,7 +165,8 @@ func TestDeleteUserStopsItsTurn(t *testing.T) {
 		ctx := context.Background()
 		env := newEnv(t, db, nil)
 		logs := &logRecords{}
-		eng := env.process(t, nil, nil, slog.New(logs))
+		// Only the deletion may end the held turn before the failure bound below.
+		eng := env.process(t, func(c *engine.Config) { c.Retry.Deadline = 5 * time.Minute }, nil, slog.New(logs))
 		room := env.newRoom(t, env.alice)
 		hold := openaifake.NewHold()
 		defer hold.Release()
