@@ -77,7 +77,7 @@ func (env *testEnv) process(t *testing.T, tweak func(*engine.Config), now func()
 		log = slog.New(slog.DiscardHandler)
 	}
 	return engine.New(cfg, engine.Deps{
-		Store:  env.db,
+		Store: env.db,
 		// A held reply is never given up on: the tests end every stream.
 		Model:  openai.New(openai.Config{BaseURL: env.fake.URL(), Timeout: time.Minute}),
 		Tokens: mustTokenizer(t),

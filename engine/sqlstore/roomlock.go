@@ -47,6 +47,7 @@ func (db *DB) NewRoomLocker(ctx context.Context, maxHeld int) (*RoomLocker, erro
 	}
 	pool.SetMaxOpenConns(maxHeld)
 	pool.SetMaxIdleConns(min(maxHeld, maxConns))
+	applyPool(pool, db.pool)
 	l := &RoomLocker{pool: pool}
 	if err := pool.QueryRowContext(ctx, "SELECT hashtext(current_schema())").Scan(&l.namespace); err != nil {
 		_ = pool.Close()
