@@ -225,18 +225,28 @@ func (db *DB) Migrator() *migrate.Migrator {
 }
 
 // Migrate creates the migration tables if needed and applies every pending
-// migration. On PostgreSQL it holds an advisory lock meanwhile, so several
+// migration, holding the migration lock (WithMigrationLock), so several
 // processes may start at once against one database.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.WithMigrationLock(ctx, func(ctx context.Context) error {
+		if err := db.migrator.Init(ctx); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		_, err := db.migrator.Migrate(ctx)
+		return err
+	})
+}
+
+// WithMigrationLock runs fn while holding the migration lock: a PostgreSQL
+// advisory lock that migrate-on-start and every `chatplay migrate` command
+// take, so that two of them never change the schema at once.
+func (db *DB) WithMigrationLock(ctx context.Context, fn func(ctx context.Context) error) error {
 	unlock, err := db.lockMigrations(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
 	defer unlock()
-	if err := db.migrator.Init(ctx); err != nil {
-		return fmt.Errorf("sqlstore: migrate: init: %w", err)
-	}
-	if _, err := db.migrator.Migrate(ctx); err != nil {
+	if err := fn(ctx); err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
 	return nil
