@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/openai/openaifake"
@@ -52,7 +53,7 @@ func TestDroppedConnectionsCostNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		hold.Release()
-		for sqlstoretest.TerminateConnections(t, admin, db, true) == 0 {
+		for ; sqlstoretest.TerminateConnections(t, admin, db, true) == 0; time.Sleep(time.Millisecond) {
 			select { // the save has not reached the lock yet
 			case err := <-done:
 				t.Fatalf("the turn ended (%v) without waiting for the lock", err)

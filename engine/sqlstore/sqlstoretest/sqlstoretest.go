@@ -75,9 +75,8 @@ func Open(tb testing.TB, dialect string) *sqlstore.DB {
 		tb.Fatalf("sqlstoretest: %v", err)
 	}
 	if dialect == sqlstore.DialectPostgres {
-		u, _ := url.Parse(dbURL)
-		schemas.Store(db, u.Query().Get("search_path"))
-		tb.Cleanup(func() { schemas.Delete(db) })
+		urls.Store(db, dbURL)
+		tb.Cleanup(func() { urls.Delete(db) })
 	}
 	tb.Cleanup(func() {
 		if err := db.Close(); err != nil {
@@ -127,16 +126,25 @@ func newSchema(tb testing.TB) string {
 	return u.String()
 }
 
-// schemas maps each PostgreSQL database Open returned to its schema, which is
-// also the application_name of its connections.
-var schemas sync.Map
+// urls maps each PostgreSQL database Open returned to its URL.
+var urls sync.Map
+
+// URL returns the URL of a PostgreSQL database Open returned, for a test
+// that opens it again (as another process would); "" otherwise.
+func URL(db *sqlstore.DB) string {
+	s, _ := urls.Load(db)
+	u, _ := s.(string)
+	return u
+}
 
 // Schema returns the schema of a PostgreSQL database Open returned, which
 // its connections also carry as their application_name; "" otherwise.
 func Schema(db *sqlstore.DB) string {
-	s, _ := schemas.Load(db)
-	name, _ := s.(string)
-	return name
+	u, err := url.Parse(URL(db))
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("search_path")
 }
 
 // Admin returns a pool on the database at PostgresURLEnv, outside every
