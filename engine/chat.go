@@ -190,6 +190,8 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	defer cancel()
 	stopOnClose := context.AfterFunc(e.life, cancel)
 	defer stopOnClose()
+	work, untrack := e.trackTurn(work, userID) // DeleteUser ends the turn
+	defer untrack()
 
 	p.window.headID = -1   // until the turn is recorded, the window is not current
 	if sc.dropAfter >= 0 { // a regeneration: the reply it replaces goes now
@@ -200,7 +202,7 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 
 	// The user's message and the pending reply are stored together, before the
 	// model is called: whatever happens next, what the user typed is kept.
-	reply := &Message{RoomID: room.ID, Role: RoleAssistant, Status: StatusPending, Source: source}
+	reply := &Message{RoomID: room.ID, Role: RoleAssistant, Status: StatusPending, Source: source, Owner: e.owner}
 	newUserMsg := userMsg != nil && userMsg.ID == 0
 	toStore := []*Message{reply}
 	if newUserMsg {
@@ -246,10 +248,9 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 	save, cancelSave := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancelSave()
 	call.ReservationID = hold.ID
-	if err := e.store.FinishReply(save, reply, &call.LLMCall); err != nil {
+	if err := e.finishReply(save, reply, &call.LLMCall); err != nil { // retried; logged there
 		e.windows.drop(room.ID)
-		e.log.Error("engine: store reply", "room", room.ID, "err", err)
-		return res, Internal(fmt.Errorf("store reply: %w", err))
+		return res, err
 	}
 	hold.ID = 0 // settled
 	p.window.record(reply.ID, e.maxHistoryTokens(), userMsg, reply)
@@ -278,12 +279,14 @@ func (e *Engine) streamReply(ctx context.Context, req ModelRequest, reply *Messa
 		reply.Content = content.String()
 		call.Latency = e.now().Sub(start)
 	}()
+	saver := e.newPartialSaver(ctx, reply) // so that a crash keeps what the user saw
 	onDelta := func(d string) {
 		if content.Len() == 0 {
 			call.TimeToFirstToken = e.now().Sub(start)
 		}
 		content.WriteString(d)
 		sink(Event{Kind: EventDelta, Delta: d})
+		saver.streamed(content.String())
 	}
 	for {
 		call.Attempts++
@@ -291,6 +294,9 @@ func (e *Engine) streamReply(ctx context.Context, req ModelRequest, reply *Messa
 		if err == nil {
 			call.PromptTokens, call.CompletionTokens, call.usageReported = res.PromptTokens, res.CompletionTokens, res.UsageReported
 			return call, nil
+		}
+		if gone := accountDeleted(ctx); gone != nil {
+			return call, gone
 		}
 		var me *ModelError
 		if !errors.As(err, &me) || !me.Transient() || content.Len() > 0 || call.Attempts >= e.cfg.Retry.MaxAttempts {

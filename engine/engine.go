@@ -22,6 +22,7 @@ type Config struct {
 	// ShutdownGrace is how long Close lets in-flight replies finish before
 	// interrupting them (they are then stored as failed).
 	ShutdownGrace time.Duration
+	Recovery      RecoveryPolicy
 }
 
 // DefaultConfig returns the engine configuration used when config sets nothing.
@@ -32,6 +33,7 @@ func DefaultConfig() Config {
 		Prompt:        DefaultPromptConfig(),
 		Models:        ModelPolicy{Default: "gpt-4o-mini"},
 		ShutdownGrace: 20 * time.Second,
+		Recovery:      DefaultRecoveryPolicy(),
 	}
 }
 
@@ -69,6 +71,10 @@ type Engine struct {
 	mu       sync.Mutex // orders begin's Add before Close's Wait
 	closing  bool
 	inflight sync.WaitGroup
+
+	owner   string // this process's lease (recovery.go)
+	turnsMu sync.Mutex
+	turns   map[*userTurn]struct{} // the turns in flight, by user (inflight.go)
 }
 
 // New returns an Engine with cfg and deps.
@@ -83,6 +89,7 @@ func New(cfg Config, deps Deps) *Engine {
 		log:     deps.Logger,
 		now:     deps.Now,
 		sleep:   deps.Sleep,
+		owner:   newOwnerID(),
 	}
 	if e.locker == nil {
 		e.locker = NewMemoryLocker()
@@ -110,18 +117,6 @@ func New(cfg Config, deps Deps) *Engine {
 // Config returns the engine's configuration (the limits surfaces show to users).
 func (e *Engine) Config() Config { return e.cfg }
 
-// RecoverPending marks replies left pending by a process that stopped mid-turn
-// as failed. Only replies older than the longest possible turn are touched, so
-// that other live processes sharing the database keep theirs.
-func (e *Engine) RecoverPending(ctx context.Context) (int, error) {
-	cutoff := e.now().Add(-e.cfg.Retry.Deadline - time.Minute)
-	n, err := e.store.FailPendingMessages(ctx, cutoff, CodeUnavailable)
-	if err != nil {
-		return 0, Internal(err)
-	}
-	return n, nil
-}
-
 // Close stops accepting turns, lets in-flight ones finish within
 // cfg.ShutdownGrace (or ctx), then interrupts the rest, which are stored as
 // failed. It returns when every turn has ended.
@@ -136,6 +131,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	select {
 	case <-done:
 		e.stop()
+		e.releaseLease(ctx)
 		return nil
 	case <-grace.C:
 	case <-ctx.Done():
@@ -143,6 +139,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	e.log.Warn("engine: interrupting in-flight replies at shutdown")
 	e.stop()
 	<-done
+	e.releaseLease(ctx)
 	return nil
 }
 

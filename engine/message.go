@@ -48,6 +48,9 @@ type Message struct {
 	Source     Source
 	TokenCount int
 	CreatedAt  time.Time
+	// Owner is, for a reply the engine streams, the lease of the process
+	// streaming it (see Engine.RecoverPending); "" otherwise.
+	Owner string
 }
 
 // LLMCall is one row of the usage ledger: one attempt-group (one chat turn, with

@@ -88,6 +88,24 @@ type MessageStore interface {
 	// FailPendingMessages marks every pending message created before the cutoff
 	// as failed with code, and returns how many it marked.
 	FailPendingMessages(ctx context.Context, before time.Time, code Code) (int, error)
+	// SaveReplyContent writes the text a pending reply has streamed so far; a
+	// reply no longer pending, or gone, is left as it is.
+	SaveReplyContent(ctx context.Context, id int64, content string) error
+	LeaseStore
+}
+
+// LeaseStore keeps the leases of running engine processes, which tell the
+// replies a live process is streaming from those a dead one left pending.
+type LeaseStore interface {
+	// RenewLease writes owner's lease to expire at expires, creating it if needed.
+	RenewLease(ctx context.Context, owner string, expires time.Time) error
+	// DeleteLease removes owner's lease.
+	DeleteLease(ctx context.Context, owner string) error
+	// FailOrphanedReplies marks as failed with code every pending reply whose
+	// owner has no lease live at now, keeping its content, returns how many it
+	// marked, and forgets the expired leases. Replies without an owner are
+	// left alone.
+	FailOrphanedReplies(ctx context.Context, now time.Time, code Code) (int, error)
 }
 
 // UsageStore reads the usage ledger and keeps the token reservations of

@@ -149,6 +149,11 @@ func (e *Engine) UpdateUser(ctx context.Context, u *User) error {
 
 // DeleteUser deletes a user and everything it owns: identities, rooms,
 // messages, bindings and usage.
+// A turn of the user in flight in this process stops.
 func (e *Engine) DeleteUser(ctx context.Context, id int64) error {
-	return notFound(e.store.DeleteUser(ctx, id), "User")
+	if err := e.store.DeleteUser(ctx, id); err != nil {
+		return notFound(err, "User")
+	}
+	e.stopUserTurns(id)
+	return nil
 }

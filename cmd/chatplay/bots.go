@@ -70,21 +70,15 @@ func (s *surfaces) run(ctx context.Context, log *slog.Logger) (wait func()) {
 	return wg.Wait
 }
 
-// housekeeping runs the service's periodic chores until ctx ends: every
-// minute it marks replies orphaned by a process that died mid-turn as failed
-// (so a quick restart does not leave them pending for ever); every hour it
-// forgets expired sign-ins and old platform events.
+// housekeeping runs the service's periodic chores until ctx ends: every hour
+// it forgets expired sign-ins and old platform events. (Replies orphaned by a
+// process that died mid-turn are the engine's: Engine.RunRecovery.)
 func housekeeping(ctx context.Context, sessions interface {
 	DeleteExpiredSessions(context.Context, time.Time) (int, error)
 }, eng *engine.Engine, log *slog.Logger) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for minute := 0; ; minute++ {
-		if n, err := eng.RecoverPending(ctx); err != nil {
-			log.Warn("recover pending replies", "err", err)
-		} else if n > 0 {
-			log.Warn("marked replies left pending by a stopped process as failed", "count", n)
-		}
 		if minute%60 == 0 {
 			if n, err := sessions.DeleteExpiredSessions(ctx, time.Now()); err != nil {
 				log.Warn("prune expired sign-ins", "err", err)

@@ -52,6 +52,12 @@ type DatabaseConfig struct {
 	MigrateOnStart bool   `yaml:"migrate_on_start"`
 	RoomLocks      string `yaml:"room_locks"`
 	MaxRoomLocks   int    `yaml:"max_room_locks"`
+
+	MaxIdleTime         time.Duration `yaml:"max_idle_time"`
+	MaxLifetime         time.Duration `yaml:"max_lifetime"`
+	LeaseTTL            time.Duration `yaml:"lease_ttl"`
+	LeaseRenew          time.Duration `yaml:"lease_renew"`
+	PartialSaveInterval time.Duration `yaml:"partial_save_interval"`
 }
 
 // ModelConfig is the OpenAI-compatible model server and the prompt's shape.
@@ -102,7 +108,9 @@ func defaultConfig() Config {
 	return Config{
 		Server: ServerConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 25 * time.Second, ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second},
-		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true, RoomLocks: "process", MaxRoomLocks: 64},
+		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true, RoomLocks: "process", MaxRoomLocks: 64,
+			MaxIdleTime: 5 * time.Minute, MaxLifetime: 30 * time.Minute,
+			LeaseTTL: 4 * time.Second, LeaseRenew: time.Second, PartialSaveInterval: 2 * time.Second},
 		Model: ModelConfig{BaseURL: openAIURL, Default: "gpt-4o-mini", Timeout: 60 * time.Second,
 			MaxReplyTokens: 512, ContextTokens: 8192, Temperature: 0.8, Tokenizer: "o200k_base", CachedRooms: 1000},
 		Retry: RetryConfig{MaxAttempts: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, Deadline: 120 * time.Second},
@@ -286,6 +294,12 @@ func (c Config) validate() error {
 		bad("database.room_locks", "database needs PostgreSQL (database.url postgres://…)")
 	case c.Database.MaxRoomLocks < 1:
 		bad("database.max_room_locks", "must be positive")
+	}
+	if c.Database.MaxIdleTime < 0 || c.Database.MaxLifetime < 0 || c.Database.PartialSaveInterval < 0 {
+		bad("database.max_idle_time, max_lifetime, partial_save_interval", "must not be negative")
+	}
+	if c.Database.LeaseRenew <= 0 || c.Database.LeaseTTL <= c.Database.LeaseRenew {
+		bad("database.lease_ttl", "must be longer than database.lease_renew, which must be positive")
 	}
 	if u, err := url.Parse(c.Model.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("model.base_url", "must be an http(s) URL, e.g. %s or http://localhost:11434/v1", openAIURL)

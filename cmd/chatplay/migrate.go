@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/uptrace/bun/migrate"
+
 	"github.com/chatplay/chatplay/engine/sqlstore"
 )
 
@@ -19,12 +21,19 @@ func migrateCommand(ctx context.Context, cfg Config, args []string, out io.Write
 		return fmt.Errorf("open database (database.url): %w", err)
 	}
 	defer db.Close()
-	m := db.Migrator()
+	// The same lock as migrate-on-start: a command run while replicas start
+	// waits for their migrations, and they for it.
+	return db.WithMigrationLock(ctx, func(ctx context.Context) error {
+		return runMigrate(ctx, db.Migrator(), args[0], out)
+	})
+}
+
+// runMigrate runs one migrate command with the migration lock held.
+func runMigrate(ctx context.Context, m *migrate.Migrator, command string, out io.Writer) error {
 	if err := m.Init(ctx); err != nil {
 		return fmt.Errorf("migrate init: %w", err)
 	}
-
-	switch args[0] {
+	switch command {
 	case "up":
 		group, err := m.Migrate(ctx)
 		if err != nil {
@@ -59,7 +68,7 @@ func migrateCommand(ctx context.Context, cfg Config, args []string, out io.Write
 		}
 		fmt.Fprintf(out, "unapplied: %d\n", len(ms.Unapplied()))
 	default:
-		return fmt.Errorf("unknown migrate command %q: use up, down or status", args[0])
+		return fmt.Errorf("unknown migrate command %q: use up, down or status", command)
 	}
 	return nil
 }

@@ -42,7 +42,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	go housekeeping(ctx, db, eng, log) // recovers orphaned replies at once, then every minute
+	// Replies a crashed process left streaming are settled before serving,
+	// then as leases lapse; the lease outlives ctx until the engine closes.
+	if n, err := eng.RecoverPending(ctx); err != nil {
+		log.Warn("recover replies of stopped processes", "err", err)
+	} else if n > 0 {
+		log.Warn("marked replies left pending by a stopped process as failed", "count", n)
+	}
+	go eng.RunRecovery(context.WithoutCancel(ctx))
+	go housekeeping(ctx, db, eng, log)
 	bots, err := newSurfaces(cfg, eng, log)
 	if err != nil {
 		return err
@@ -116,6 +124,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*sqlstore.DB,
 	if err != nil {
 		return nil, fmt.Errorf("open database (database.url): %w", err)
 	}
+	db.SetPool(sqlstore.PoolConfig{MaxIdleTime: cfg.Database.MaxIdleTime, MaxLifetime: cfg.Database.MaxLifetime})
 	if cfg.Database.MigrateOnStart {
 		if err := db.Migrate(ctx); err != nil {
 			db.Close()
@@ -157,6 +166,8 @@ func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, log *sl
 			Temperature: float32(cfg.Model.Temperature), CachedRooms: cfg.Model.CachedRooms},
 		Models:        engine.ModelPolicy{Default: cfg.Model.Default, Choices: cfg.Model.Allowed},
 		ShutdownGrace: cfg.Server.ShutdownTimeout - 2*time.Second,
+		Recovery: engine.RecoveryPolicy{LeaseTTL: cfg.Database.LeaseTTL, LeaseRenew: cfg.Database.LeaseRenew,
+			PartialSaveInterval: cfg.Database.PartialSaveInterval},
 	}
 	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Logger: log}), nil
 }

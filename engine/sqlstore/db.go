@@ -49,6 +49,19 @@ const sqliteParams = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_sync
 // bun's documentation advises.
 var maxConns = 4 * runtime.GOMAXPROCS(0)
 
+// PoolConfig bounds how long PostgreSQL connections stay in a pool, so that
+// connections a server, a proxy or a firewall dropped while idle are
+// replaced in time, and load spreads again after a failover.
+type PoolConfig struct {
+	MaxIdleTime time.Duration // an idle connection is closed after this long; 0: never
+	MaxLifetime time.Duration // a connection is closed, once idle, after this long; 0: never
+}
+
+// DefaultPoolConfig is the pool configuration Open uses until SetPool.
+func DefaultPoolConfig() PoolConfig {
+	return PoolConfig{MaxIdleTime: 5 * time.Minute, MaxLifetime: 30 * time.Minute}
+}
+
 // migrateLockKey is the PostgreSQL advisory lock held while migrating, so that
 // processes starting together migrate one after the other. It spells "chatplay".
 const migrateLockKey = 0x63686174706c6179
@@ -58,6 +71,7 @@ type DB struct {
 	bun      *bun.DB
 	dialect  string
 	url      string // database.url, for the room-lock pool (roomlock.go)
+	pool     PoolConfig
 	migrator *migrate.Migrator
 }
 
@@ -95,6 +109,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 	} else {
 		db.bun = bun.NewDB(sqldb, pgdialect.New())
 	}
+	db.SetPool(DefaultPoolConfig())
 	ms, err := migrations.New(dialect)
 	if err != nil {
 		_ = db.bun.Close()
@@ -150,7 +165,9 @@ func openPostgres(dbURL string) (sqldb *sql.DB, err error) {
 			err = fmt.Errorf("invalid database.url %q: %v", redact(dbURL), r)
 		}
 	}()
-	sqldb = sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dbURL)))
+	// A pooled connection the server has closed meanwhile is discarded before
+	// use (conncheck_unix.go), instead of failing the request that takes it.
+	sqldb = sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dbURL), pgdriver.WithResetSessionFunc(checkIdleConn)))
 	sqldb.SetMaxOpenConns(maxConns)
 	sqldb.SetMaxIdleConns(maxConns)
 	return sqldb, nil
@@ -163,6 +180,23 @@ func redact(dbURL string) string {
 		return "(an unparsable URL)"
 	}
 	return u.Redacted()
+}
+
+// SetPool applies p to the pools of a PostgreSQL database, this one and the
+// room-lock pools opened after. SQLite's connections are local files: they
+// are kept.
+func (db *DB) SetPool(p PoolConfig) {
+	if db.dialect != DialectPostgres {
+		return
+	}
+	db.pool = p
+	applyPool(db.bun.DB, p)
+}
+
+// applyPool sets p on sqldb.
+func applyPool(sqldb *sql.DB, p PoolConfig) {
+	sqldb.SetConnMaxIdleTime(p.MaxIdleTime)
+	sqldb.SetConnMaxLifetime(p.MaxLifetime)
 }
 
 // Close closes every connection.
@@ -191,18 +225,28 @@ func (db *DB) Migrator() *migrate.Migrator {
 }
 
 // Migrate creates the migration tables if needed and applies every pending
-// migration. On PostgreSQL it holds an advisory lock meanwhile, so several
+// migration, holding the migration lock (WithMigrationLock), so several
 // processes may start at once against one database.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.WithMigrationLock(ctx, func(ctx context.Context) error {
+		if err := db.migrator.Init(ctx); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		_, err := db.migrator.Migrate(ctx)
+		return err
+	})
+}
+
+// WithMigrationLock runs fn while holding the migration lock: a PostgreSQL
+// advisory lock that migrate-on-start and every `chatplay migrate` command
+// take, so that two of them never change the schema at once.
+func (db *DB) WithMigrationLock(ctx context.Context, fn func(ctx context.Context) error) error {
 	unlock, err := db.lockMigrations(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
 	defer unlock()
-	if err := db.migrator.Init(ctx); err != nil {
-		return fmt.Errorf("sqlstore: migrate: init: %w", err)
-	}
-	if _, err := db.migrator.Migrate(ctx); err != nil {
+	if err := fn(ctx); err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
 	return nil

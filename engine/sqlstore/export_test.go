@@ -1,6 +1,10 @@
 package sqlstore
 
-import "github.com/uptrace/bun"
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+)
 
 // BunDB exposes the bun handle of db to the tests of package sqlstore_test,
 // which read tables directly to check what the store wrote.
@@ -9,3 +13,6 @@ func BunDB(db *DB) *bun.DB { return db.bun }
 // HookQueries makes db's queries pass through hook from now on, so that tests
 // can see the SQL the store runs. Call it before db is used concurrently.
 func HookQueries(db *DB, hook bun.QueryHook) { db.bun = db.bun.WithQueryHook(hook) }
+
+// SetUnlockTimeout sets how long l's unlocks may take.
+func SetUnlockTimeout(l *RoomLocker, d time.Duration) { l.unlockTimeout = d }

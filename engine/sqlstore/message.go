@@ -23,6 +23,7 @@ type messageRow struct {
 	Source     engine.Source `bun:"source"`
 	TokenCount int           `bun:"token_count"`
 	CreatedAt  time.Time     `bun:"created_at"`
+	Owner      string        `bun:"owner"` // the lease of the process streaming a pending reply
 }
 
 // newMessageRow returns the row for m.
@@ -37,6 +38,7 @@ func newMessageRow(m *engine.Message) *messageRow {
 		Source:     m.Source,
 		TokenCount: m.TokenCount,
 		CreatedAt:  m.CreatedAt,
+		Owner:      m.Owner,
 	}
 }
 
@@ -52,6 +54,7 @@ func (r *messageRow) message() *engine.Message {
 		Source:     r.Source,
 		TokenCount: r.TokenCount,
 		CreatedAt:  normalize(r.CreatedAt),
+		Owner:      r.Owner,
 	}
 }
 

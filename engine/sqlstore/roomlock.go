@@ -18,9 +18,15 @@ import (
 // waiting turn's lock holds), at most maxHeld of them; if the connection or
 // the process dies, PostgreSQL releases the lock.
 type RoomLocker struct {
-	pool      *sql.DB
-	namespace int32 // the first key of every lock: this schema's, so deployments and tests sharing a database do not meet
+	pool          *sql.DB
+	namespace     int32         // the first key of every lock: this schema's, so deployments and tests sharing a database do not meet
+	unlockTimeout time.Duration // unlockTimeout, or a test's
 }
+
+// unlockTimeout bounds an unlock, so that a partition at that moment cannot
+// hang the turn that ends (and Close, which waits for it): the connection is
+// then dropped, which releases the lock once the server notices.
+const unlockTimeout = 2 * time.Second
 
 var _ engine.RoomLocker = (*RoomLocker)(nil)
 
@@ -47,7 +53,8 @@ func (db *DB) NewRoomLocker(ctx context.Context, maxHeld int) (*RoomLocker, erro
 	}
 	pool.SetMaxOpenConns(maxHeld)
 	pool.SetMaxIdleConns(min(maxHeld, maxConns))
-	l := &RoomLocker{pool: pool}
+	applyPool(pool, db.pool)
+	l := &RoomLocker{pool: pool, unlockTimeout: unlockTimeout}
 	if err := pool.QueryRowContext(ctx, "SELECT hashtext(current_schema())").Scan(&l.namespace); err != nil {
 		_ = pool.Close()
 		return nil, fmt.Errorf("sqlstore: room locks: %w", err)
@@ -84,10 +91,12 @@ func (l *RoomLocker) LockRoom(ctx context.Context, roomID int64) (func(), error)
 		wait = min(2*wait, lockPollMax)
 	}
 	return func() {
-		// Unlock whatever became of the turn's context; if this fails, closing
-		// the connection below returns it to the pool still locked, so it is
-		// dropped instead.
-		if _, err := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1, $2)", l.namespace, key); err != nil {
+		// Unlock whatever became of the turn's context, within unlockTimeout;
+		// if this fails, closing the connection below would return it to the
+		// pool still locked, so it is dropped instead.
+		ctx, cancel := context.WithTimeout(context.Background(), l.unlockTimeout)
+		defer cancel()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1, $2)", l.namespace, key); err != nil {
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 		_ = conn.Close()

@@ -18,6 +18,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -72,6 +74,10 @@ func Open(tb testing.TB, dialect string) *sqlstore.DB {
 	if err != nil {
 		tb.Fatalf("sqlstoretest: %v", err)
 	}
+	if dialect == sqlstore.DialectPostgres {
+		urls.Store(db, dbURL)
+		tb.Cleanup(func() { urls.Delete(db) })
+	}
 	tb.Cleanup(func() {
 		if err := db.Close(); err != nil {
 			tb.Errorf("sqlstoretest: close: %v", err)
@@ -115,6 +121,77 @@ func newSchema(tb testing.TB) string {
 
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", schema) // tells the test's connections in pg_stat_activity
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// urls maps each PostgreSQL database Open returned to its URL.
+var urls sync.Map
+
+// URL returns the URL of a PostgreSQL database Open returned, for a test
+// that opens it again (as another process would); "" otherwise.
+func URL(db *sqlstore.DB) string {
+	s, _ := urls.Load(db)
+	u, _ := s.(string)
+	return u
+}
+
+// Schema returns the schema of a PostgreSQL database Open returned, which
+// its connections also carry as their application_name; "" otherwise.
+func Schema(db *sqlstore.DB) string {
+	u, err := url.Parse(URL(db))
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("search_path")
+}
+
+// Admin returns a pool on the database at PostgresURLEnv, outside every
+// test's schema, closed when tb ends: for what a test does to the server
+// itself (locks, cutting connections).
+func Admin(tb testing.TB) *sql.DB {
+	tb.Helper()
+	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(os.Getenv(PostgresURLEnv))))
+	tb.Cleanup(func() { _ = admin.Close() })
+	return admin
+}
+
+// TerminateConnections cuts the server side of db's connections, as a
+// restarted server, a failover or a proxy would (pg_terminate_backend), and
+// returns how many it cut. With waitingForLock, only those waiting for a
+// lock are cut. db must be a PostgreSQL database Open returned.
+func TerminateConnections(tb testing.TB, admin *sql.DB, db *sqlstore.DB, waitingForLock bool) int {
+	tb.Helper()
+	app := Schema(db)
+	if app == "" {
+		tb.Fatal("sqlstoretest: TerminateConnections needs a PostgreSQL database opened by Open")
+	}
+	// pg_terminate_backend is in the select list, which is evaluated only for
+	// the rows the WHERE clause kept (in WHERE, the planner may call it first).
+	rows, err := admin.Query(`SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE application_name = $1 AND pid <> pg_backend_pid() AND (NOT $2 OR wait_event_type = 'Lock')`, app, waitingForLock)
+	if err != nil {
+		tb.Fatalf("sqlstoretest: terminate connections: %v", err)
+	}
+	var pids []string
+	for rows.Next() {
+		var pid string
+		var signalled bool
+		if err := rows.Scan(&pid, &signalled); err != nil {
+			tb.Fatal(err)
+		}
+		pids = append(pids, pid)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	// pg_terminate_backend only signals: wait until the backends have said
+	// their last words and gone.
+	for left := len(pids); left > 0; {
+		if err := admin.QueryRow("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(string_to_array($1, ',')::int[])", strings.Join(pids, ",")).Scan(&left); err != nil {
+			tb.Fatalf("sqlstoretest: wait for terminated connections: %v", err)
+		}
+	}
+	return len(pids)
 }
