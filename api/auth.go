@@ -1,8 +1,8 @@
 package api
 
 import (
+	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -34,11 +34,17 @@ func (h *handlers) signup(c *gin.Context) {
 		h.abortWith(c, err)
 		return
 	}
-	if _, err := engine.NormalizeEmail(in.Email); err != nil { // before the slow hash
+	email, err := engine.NormalizeEmail(in.Email) // before the slow hash
+	if err != nil {
 		h.abortWith(c, err)
 		return
 	}
+	release, ok := h.acquireHashSlot(c)
+	if !ok {
+		return
+	}
 	hash, err := hashPassword(c.Request.Context(), in.Password)
+	release()
 	if err != nil {
 		h.abortWith(c, err)
 		return
@@ -47,7 +53,7 @@ func (h *handlers) signup(c *gin.Context) {
 	if locale == "" {
 		locale = c.GetHeader("Accept-Language")
 	}
-	u, err := h.eng.CreateUser(c.Request.Context(), engine.NewUser{Email: in.Email, PasswordHash: hash, DisplayName: in.DisplayName, Locale: locale})
+	u, err := h.eng.CreateUser(c.Request.Context(), engine.NewUser{Email: email, PasswordHash: hash, DisplayName: in.DisplayName, Locale: locale})
 	if err != nil {
 		h.abortWith(c, err)
 		return
@@ -56,58 +62,43 @@ func (h *handlers) signup(c *gin.Context) {
 }
 
 // login signs a web account in. An unknown email and a wrong password get the
-// same answer, after the same work.
+// same answer, after the same work. The IP limit comes first; the account
+// limit counts only what reaches the password check (see throttle.go).
 func (h *handlers) login(c *gin.Context) {
 	var in loginRequest
-	if !h.decode(c, &in, false) {
-		return
-	}
-	if len(in.Email) > 320 {
-		h.abortWith(c, engine.Invalid("email", "The email is too long."))
+	if !h.decode(c, &in, false) || !h.allowIP(c) {
 		return
 	}
 	if len(in.Password) > 4*MaxPasswordChars { // bytes: up to 4 per character
 		h.abortWith(c, engine.Invalid("password", "The password is too long."))
 		return
 	}
-	// The attempt counts as a failure of the account until it succeeds.
-	account := "acct:" + strings.ToLower(strings.TrimSpace(in.Email))
-	if wait := h.loginByAccount.take(account, h.now()); wait > 0 {
-		h.abortWith(c, &engine.Error{Code: engine.CodeRateLimited, RetryAfter: wait, Message: "Too many failed sign-ins for this account. Try again later."})
-		return
-	}
-	if !h.allowIP(c) {
-		return
-	}
-	u, err := h.eng.FindUserByEmail(c.Request.Context(), in.Email)
-	hash := dummyHash()
-	if err == nil && u.PasswordHash != nil {
-		hash = *u.PasswordHash
-	} else if err != nil && engine.ErrorCode(err) != engine.CodeNotFound && engine.ErrorCode(err) != engine.CodeInvalid {
+	email, err := engine.NormalizeEmail(in.Email)
+	if err != nil {
 		h.abortWith(c, err)
 		return
 	}
-	ok, verr := verifyPassword(c.Request.Context(), hash, in.Password)
-	if verr != nil {
-		h.abortWith(c, verr)
+	u, err := h.eng.FindUserByEmail(c.Request.Context(), email)
+	hash, userID := dummyHash(), int64(0)
+	if err == nil && u.PasswordHash != nil {
+		hash, userID = *u.PasswordHash, u.ID
+	} else if err != nil && engine.ErrorCode(err) != engine.CodeNotFound {
+		h.abortWith(c, err)
 		return
 	}
-	if err != nil || u.PasswordHash == nil || !ok {
+	pc := h.startPasswordCheck(c, email, userID)
+	if pc == nil {
+		return
+	}
+	ok, answered := h.verify(c, pc, hash, in.Password)
+	if answered {
+		return
+	}
+	if userID == 0 || !ok {
 		h.abortWith(c, engine.Errorf(engine.CodeUnauthenticated, "The email or password is wrong."))
 		return
 	}
-	h.loginByAccount.reset(account)
 	h.signIn(c, u, http.StatusOK)
-}
-
-// allowIP counts a login or signup against the caller's IP, answering 429
-// when it is over the limit.
-func (h *handlers) allowIP(c *gin.Context) bool {
-	if wait := h.loginByIP.take("ip:"+c.ClientIP(), h.now()); wait > 0 {
-		h.abortWith(c, &engine.Error{Code: engine.CodeRateLimited, RetryAfter: wait, Message: "Too many sign-in attempts from this address. Try again later."})
-		return false
-	}
-	return true
 }
 
 // signIn starts a session for u and answers its tokens, in the body and in cookies.
@@ -165,26 +156,49 @@ func (h *handlers) refresh(c *gin.Context) {
 		h.abortWith(c, engine.Invalid("refresh_token", "refresh_token is too long."))
 		return
 	}
+	// The user is read before the token is rotated: a failure to read it
+	// (the database) then answers 5xx and leaves the sign-in as it was, where
+	// a rotation already made would have cost the client its token.
+	oldHash := hashRefresh(token)
+	owner, err := h.sessions.FindRefreshSession(c.Request.Context(), oldHash)
+	if err != nil {
+		h.refreshFailed(c, err)
+		return
+	}
+	u, err := h.eng.FindUser(c.Request.Context(), owner.UserID)
+	if err != nil {
+		if engine.ErrorCode(err) == engine.CodeNotFound {
+			err = engine.Errorf(engine.CodeUnauthenticated, "This account no longer exists.")
+		}
+		h.refreshFailed(c, err)
+		return
+	}
 	now := h.now().UTC()
 	next := randomToken(32)
 	nextRow := &engine.RefreshToken{Hash: hashRefresh(next), CreatedAt: now, ExpiresAt: now.Add(h.cfg.RefreshTTL)}
-	sess, err := h.sessions.RotateRefreshToken(c.Request.Context(), hashRefresh(token), nextRow, now)
+	sess, err := h.sessions.RotateRefreshToken(c.Request.Context(), oldHash, nextRow, now)
 	if err != nil {
-		if engine.ErrorCode(err) == engine.CodeNotFound {
-			err = engine.Errorf(engine.CodeUnauthenticated, "The refresh token is not valid. Sign in again.")
+		if errors.Is(err, engine.ErrRefreshReused) {
+			h.log.Warn("security: a used refresh token was presented again; its sign-in is revoked", "event", "refresh_token_reused",
+				"user_id", owner.UserID, "client_ip", clientAddr(c))
 		}
-		if engine.ErrorCode(err) == engine.CodeUnauthenticated {
-			h.clearAuthCookies(c)
-		}
-		h.abortWith(c, err)
-		return
-	}
-	u, err := h.eng.FindUser(c.Request.Context(), sess.UserID)
-	if err != nil {
-		h.abortWith(c, engine.Errorf(engine.CodeUnauthenticated, "This account no longer exists."))
+		h.refreshFailed(c, err)
 		return
 	}
 	h.answerTokens(c, u, sess.ID, next, nextRow.ExpiresAt, http.StatusOK)
+}
+
+// refreshFailed answers a refresh that failed: a token that is not (or no
+// longer) valid is 401 and clears the cookies; anything else (the database)
+// keeps them, for the client to try again.
+func (h *handlers) refreshFailed(c *gin.Context, err error) {
+	if engine.ErrorCode(err) == engine.CodeNotFound {
+		err = engine.Errorf(engine.CodeUnauthenticated, "The refresh token is not valid. Sign in again.")
+	}
+	if engine.ErrorCode(err) == engine.CodeUnauthenticated {
+		h.clearAuthCookies(c)
+	}
+	h.abortWith(c, err)
 }
 
 // logout ends the caller's session: its access tokens and its whole
@@ -214,10 +228,11 @@ type deleteMeRequest struct {
 }
 
 // deleteMe deletes the caller's account and everything it owns, once the
-// password is confirmed.
+// password is confirmed. The password check goes through the same limits as
+// login's.
 func (h *handlers) deleteMe(c *gin.Context) {
 	var in deleteMeRequest
-	if !h.decode(c, &in, false) {
+	if !h.decode(c, &in, false) || !h.allowIP(c) {
 		return
 	}
 	u, err := h.eng.FindUser(c.Request.Context(), userID(c))
@@ -225,13 +240,20 @@ func (h *handlers) deleteMe(c *gin.Context) {
 		h.abortWith(c, err)
 		return
 	}
-	if u.PasswordHash == nil || len(in.Password) > 4*MaxPasswordChars {
+	if u.PasswordHash == nil || u.Email == nil || len(in.Password) > 4*MaxPasswordChars {
 		h.abortWith(c, engine.Invalid("password", "The password is wrong."))
 		return
 	}
-	ok, err := verifyPassword(c.Request.Context(), *u.PasswordHash, in.Password)
-	if err != nil {
-		h.abortWith(c, err)
+	email, err := engine.NormalizeEmail(*u.Email)
+	if err != nil { // stored before today's rules: its stored form is its key
+		email = *u.Email
+	}
+	pc := h.startPasswordCheck(c, email, u.ID)
+	if pc == nil {
+		return
+	}
+	ok, answered := h.verify(c, pc, *u.PasswordHash, in.Password)
+	if answered {
 		return
 	}
 	if !ok {

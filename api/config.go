@@ -32,12 +32,23 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client
 	// IP; none by default (the peer address is the client).
 	TrustedProxies []string
-	// LoginAttemptsPerAccount is how many failed logins an account takes per
-	// LoginWindow; LoginAttemptsPerIP how many logins and signups one IP may
-	// try per LoginWindow. 0: no limit.
+	// LoginAttemptsPerAccount is how many failed password checks (login,
+	// account deletion) one client address may make on one account per
+	// LoginWindow: failures from one client never lock the account for
+	// another (see throttle.go). LoginAttemptsPerIP is how many logins,
+	// signups and password checks one address may try per LoginWindow.
+	// 0: no limit.
 	LoginAttemptsPerAccount int
 	LoginAttemptsPerIP      int
 	LoginWindow             time.Duration
+	// LoginTrackedKeys bounds the memory of each login limiter: at most this
+	// many (account, client) pairs and as many client addresses are kept; the
+	// least recently attempted is forgotten first.
+	LoginTrackedKeys int
+	// HashSlots is how many password hashes (argon2id, 19 MiB each) may run
+	// at once; a login, signup or password check finding none free gets 503
+	// with Retry-After at once. 0: twice the CPUs.
+	HashSlots int
 	// MaxBodyBytes caps every request body; a larger one gets 413.
 	MaxBodyBytes int64
 }
@@ -49,7 +60,8 @@ func DefaultConfig() Config {
 		AccessTTL: 15 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
 		CookieSecure:            CookieSecureAuto,
 		LoginAttemptsPerAccount: 5, LoginAttemptsPerIP: 20, LoginWindow: 15 * time.Minute,
-		MaxBodyBytes: 64 << 10,
+		LoginTrackedKeys: 100000,
+		MaxBodyBytes:     64 << 10,
 	}
 }
 
@@ -77,6 +89,12 @@ func (c Config) Validate() error {
 	}
 	if c.LoginAttemptsPerAccount < 0 || c.LoginAttemptsPerIP < 0 || c.LoginWindow <= 0 {
 		errs = append(errs, errors.New("login limits must be 0 (none) or more, over a positive window"))
+	}
+	if c.LoginTrackedKeys < 1 {
+		errs = append(errs, errors.New("the login limiters must keep at least 1 key"))
+	}
+	if c.HashSlots < 0 {
+		errs = append(errs, errors.New("hash slots must be 0 (twice the CPUs) or more"))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("the body cap must be at least 1024 bytes"))

@@ -24,15 +24,21 @@ type handlers struct {
 	log      *slog.Logger
 	now      func() time.Time
 
-	loginByAccount *attemptLimiter // failed logins per email
-	loginByIP      *attemptLimiter // logins and signups per client IP
+	loginByAccount *attemptLimiter // password checks per (normalized email, client address)
+	loginByIP      *attemptLimiter // logins, signups and password checks per client address
+	hashSlots      chan struct{}   // one token per argon2 hash running
 }
 
 func newHandlers(d Deps) *handlers {
+	hashSlots := d.Auth.HashSlots
+	if hashSlots == 0 {
+		hashSlots = defaultHashSlots()
+	}
 	return &handlers{
 		eng: d.Engine, sessions: d.Sessions, cfg: d.Auth, tokens: newTokens(d.Auth), log: d.Logger, now: d.Now,
-		loginByAccount: newAttemptLimiter(d.Auth.LoginAttemptsPerAccount, d.Auth.LoginWindow),
-		loginByIP:      newAttemptLimiter(d.Auth.LoginAttemptsPerIP, d.Auth.LoginWindow),
+		loginByAccount: newAttemptLimiter(d.Auth.LoginAttemptsPerAccount, d.Auth.LoginWindow, d.Auth.LoginTrackedKeys),
+		loginByIP:      newAttemptLimiter(d.Auth.LoginAttemptsPerIP, d.Auth.LoginWindow, d.Auth.LoginTrackedKeys),
+		hashSlots:      make(chan struct{}, hashSlots),
 	}
 }
 

@@ -46,6 +46,24 @@ type setup func(ecfg *engine.Config, acfg *api.Config)
 
 func newServer(t testing.TB, db *sqlstore.DB, tweaks ...setup) *testServer {
 	t.Helper()
+	return newServerWith(t, db, serverOptions{}, tweaks...)
+}
+
+// serverOptions are what a test may put in place of a test server's parts.
+type serverOptions struct {
+	log   *slog.Logger // the API's and engine's log; discarded by default
+	store engine.Store // the engine's store; db by default
+}
+
+// newServerWith returns a test server with opts.
+func newServerWith(t testing.TB, db *sqlstore.DB, opts serverOptions, tweaks ...setup) *testServer {
+	t.Helper()
+	if opts.log == nil {
+		opts.log = slog.New(slog.DiscardHandler)
+	}
+	if opts.store == nil {
+		opts.store = db
+	}
 	ts := &testServer{t: t, db: db, fake: openaifake.New(t)}
 	ts.ecfg = engine.DefaultConfig()
 	ts.ecfg.Models = engine.ModelPolicy{Default: "test-model"}
@@ -59,12 +77,12 @@ func newServer(t testing.TB, db *sqlstore.DB, tweaks ...setup) *testServer {
 		tw(&ts.ecfg, &ts.cfg)
 	}
 	ts.eng = engine.New(ts.ecfg, engine.Deps{
-		Store:  db,
+		Store:  opts.store,
 		Model:  openai.New(openai.Config{BaseURL: ts.fake.URL(), Timeout: 10 * time.Second}),
 		Tokens: mustTokenizer(t),
-		Logger: slog.New(slog.DiscardHandler),
+		Logger: opts.log,
 	})
-	ts.router = api.NewRouter(api.Deps{Engine: ts.eng, Sessions: db, Ready: db.Ping, Logger: slog.New(slog.DiscardHandler), Auth: ts.cfg})
+	ts.router = api.NewRouter(api.Deps{Engine: ts.eng, Sessions: db, Ready: db.Ping, Logger: opts.log, Auth: ts.cfg})
 	ts.srv = httptest.NewServer(ts.router)
 	t.Cleanup(ts.srv.Close)
 	return ts

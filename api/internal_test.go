@@ -66,28 +66,32 @@ func TestStatusTable(t *testing.T) {
 }
 
 func TestAttemptLimiterWindow(t *testing.T) {
-	l := newAttemptLimiter(2, time.Minute)
+	l := newAttemptLimiter(2, time.Minute, 100)
+	take := func(k string, at time.Time) time.Duration {
+		w, _ := l.take(keyOf(k), at)
+		return w
+	}
 	t0 := time.Unix(1000, 0)
-	if l.take("k", t0) != 0 || l.take("k", t0.Add(10*time.Second)) != 0 {
+	if take("k", t0) != 0 || take("k", t0.Add(10*time.Second)) != 0 {
 		t.Fatal("the first two attempts must pass")
 	}
-	if w := l.take("k", t0.Add(20*time.Second)); w != 40*time.Second {
+	if w := take("k", t0.Add(20*time.Second)); w != 40*time.Second {
 		t.Fatalf("wait = %v, want 40s (until the first attempt leaves the window)", w)
 	}
-	if w := l.take("other", t0.Add(20*time.Second)); w != 0 {
+	if w := take("other", t0.Add(20*time.Second)); w != 0 {
 		t.Fatalf("another key: %v", w)
 	}
-	if w := l.take("k", t0.Add(time.Minute)); w != 0 {
+	if w := take("k", t0.Add(time.Minute)); w != 0 {
 		t.Fatalf("once the first attempt left the window: %v", w)
 	}
-	if w := l.take("k", t0.Add(time.Minute+time.Second)); w != 9*time.Second {
+	if w := take("k", t0.Add(time.Minute+time.Second)); w != 9*time.Second {
 		t.Fatalf("wait = %v, want 9s", w)
 	}
-	l.reset("k")
-	if w := l.take("k", t0.Add(time.Minute+time.Second)); w != 0 {
+	l.reset(keyOf("k"))
+	if w := take("k", t0.Add(time.Minute+time.Second)); w != 0 {
 		t.Fatalf("after reset: %v", w)
 	}
-	if w := newAttemptLimiter(0, time.Minute).take("k", t0); w != 0 {
+	if w, _ := newAttemptLimiter(0, time.Minute, 100).take(keyOf("k"), t0); w != 0 {
 		t.Fatalf("no limit: %v", w)
 	}
 }

@@ -130,7 +130,7 @@ func TestLimitsAtTheEdge(t *testing.T) {
 	})
 }
 
-// Logins are limited per account (failures) and per IP (attempts), with 429
+// Logins are limited per (account, client) (failures) and per IP (attempts), with 429
 // and Retry-After; unknown email and wrong password look the same.
 func TestLoginLimits(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
@@ -153,10 +153,10 @@ func TestLoginLimits(t *testing.T) {
 		if code, _ := r.errorCode(); r.status != http.StatusTooManyRequests || code != "rate_limited" || r.header.Get("Retry-After") == "" {
 			t.Fatalf("4th login of the account: %d %s, want 429 with Retry-After", r.status, r.body)
 		}
-		// IP: 1 signup + 4 logins counted so far (the one the account limit
-		// refused is not); 8 allowed.
+		// IP: 1 signup + 5 logins counted so far (the IP limit is checked
+		// first, so the one the account limit refused counts too); 8 allowed.
 		other := "other@example.com"
-		for n := 6; n <= 8; n++ {
+		for n := 7; n <= 8; n++ {
 			if r := login(other, "x password"); r.status != http.StatusUnauthorized {
 				t.Fatalf("attempt %d from the IP: %d", n, r.status)
 			}

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -57,15 +58,23 @@ func checkPassword(pw string) error {
 		return engine.Invalid("password", "The password is too short: at least %d characters.", MinPasswordChars)
 	case n > MaxPasswordChars:
 		return engine.Invalid("password", "The password is too long: at most %d characters.", MaxPasswordChars)
+	case strings.TrimFunc(pw, blank) == "":
+		return engine.Invalid("password", "The password must have characters other than spaces and control characters.")
 	case commonPasswords[strings.ToLower(pw)]:
 		return engine.Invalid("password", "This password is among the most common ones. Choose another.")
 	}
 	return nil
 }
 
-// hashSlots bounds concurrent argon2 hashes (19 MiB each), so that a burst of
-// logins cannot exhaust memory.
-var hashSlots = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+// blank reports whether r shows nothing: white space, a control or an
+// invisible formatting character.
+func blank(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+// defaultHashSlots is how many argon2 hashes (19 MiB each) may run at once
+// when the config says 0: twice the CPUs.
+func defaultHashSlots() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // hashPassword returns the argon2id hash of pw in PHC form:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>.
@@ -119,14 +128,12 @@ func verifyPassword(ctx context.Context, hash, pw string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// argonKey runs argon2id when a hashing slot is free.
+// argonKey runs argon2id, unless ctx has ended. Callers bound how many run at
+// once (handlers.acquireHashSlot).
 func argonKey(ctx context.Context, pw string, salt []byte, t, m uint32, p uint8, n uint32) ([]byte, error) {
-	select {
-	case hashSlots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	defer func() { <-hashSlots }()
 	return argon2.IDKey([]byte(pw), salt, t, m, p, n), nil
 }
 

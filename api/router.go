@@ -47,6 +47,12 @@ const apiPrefix = "/api/v1"
 // invalid Config (check it with Config.Validate first) or a Route that clashes
 // with another.
 func NewRouter(d Deps) *gin.Engine {
+	r, _ := newRouter(d)
+	return r
+}
+
+// newRouter returns the router of d and its handlers.
+func newRouter(d Deps) (*gin.Engine, *handlers) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
@@ -65,7 +71,7 @@ func NewRouter(d Deps) *gin.Engine {
 		panic("api: trusted proxies: " + err.Error())
 	}
 	h := newHandlers(d)
-	r.Use(gin.Recovery(), h.cors) // cors answers preflights, which match no route
+	r.Use(noSniff, gin.Recovery(), h.cors) // cors answers preflights, which match no route
 	r.NoRoute(h.noRoute)
 
 	r.GET("/healthz", func(c *gin.Context) {
@@ -111,5 +117,5 @@ func NewRouter(d Deps) *gin.Engine {
 	for _, rt := range d.Routes {
 		r.Handle(rt.Method, rt.Path, gin.WrapH(rt.Handler))
 	}
-	return r
+	return r, h
 }

@@ -43,6 +43,11 @@ type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session, first *RefreshToken) error
 	// FindSession returns the session with id, revoked or not, or ErrNotFound.
 	FindSession(ctx context.Context, id string) (*Session, error)
+	// FindRefreshSession returns the session the refresh token with hash
+	// belongs to, whether the token is used, expired or revoked or not, or
+	// ErrNotFound for a token never issued (or whose session is gone). It
+	// changes nothing: a refresh reads what it needs before rotating.
+	FindRefreshSession(ctx context.Context, hash string) (*Session, error)
 	// RotateRefreshToken uses the refresh token with hash oldHash at now and
 	// stores next in its session, atomically, returning the session. A token
 	// that is unknown, expired, or whose session is revoked or expired gives

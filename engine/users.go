@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // FindUser returns the user with id.
@@ -88,11 +92,32 @@ func NormalizeLocale(tag string) string {
 	return "en"
 }
 
-// NormalizeEmail returns email trimmed and lower-cased, or an invalid error.
+// NormalizeEmail returns the one spelling of an email: trimmed, Unicode NFC,
+// lower-cased; or an invalid error naming the field "email". Every surface
+// and every key derived from an email (the store's unique key, login limits)
+// uses this form, so that no two spellings reach one account.
+//
+// An email with a control character (NUL, C0, C1), an invisible formatting
+// character (bidi overrides and isolates, zero-width characters, the BOM:
+// Unicode category Cf) or white space inside is refused rather than cleaned:
+// a database layer that strips such characters after a limit took its key
+// would otherwise give the same account many names.
 func NormalizeEmail(email string) (string, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = strings.TrimSpace(email)
+	if len(email) > maxEmailLen {
+		return "", Invalid("email", "Enter a valid email address.")
+	}
+	if !utf8.ValidString(email) {
+		return "", invalidBecause(ReasonBadText, "email", "The email is not valid UTF-8 text.")
+	}
+	for _, r := range email {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) {
+			return "", invalidBecause(ReasonBadText, "email", "The email contains a character that is not allowed (a control, formatting or space character).")
+		}
+	}
+	email = norm.NFC.String(strings.ToLower(email))
 	at := strings.LastIndexByte(email, '@')
-	if len(email) > maxEmailLen || at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>\",;") ||
+	if len(email) > maxEmailLen || at < 1 || at == len(email)-1 || strings.ContainsAny(email, "<>\",;") ||
 		!strings.Contains(email[at+1:], ".") {
 		return "", Invalid("email", "Enter a valid email address.")
 	}

@@ -27,6 +27,8 @@ type AuthConfig struct {
 	LoginAttemptsPerAccount int           `yaml:"login_attempts_per_account"`
 	LoginAttemptsPerIP      int           `yaml:"login_attempts_per_ip"`
 	LoginWindow             time.Duration `yaml:"login_window"`
+	LoginTrackedKeys        int           `yaml:"login_tracked_keys"`
+	HashSlots               int           `yaml:"hash_slots"`
 	MaxBodyBytes            int64         `yaml:"max_body_bytes"`
 }
 
@@ -36,7 +38,8 @@ func defaultAuthConfig() AuthConfig {
 	return AuthConfig{
 		JWTIssuer: d.Issuer, JWTAudience: d.Audience, AccessTTL: d.AccessTTL, RefreshTTL: d.RefreshTTL,
 		CookieSecure: d.CookieSecure, LoginAttemptsPerAccount: d.LoginAttemptsPerAccount,
-		LoginAttemptsPerIP: d.LoginAttemptsPerIP, LoginWindow: d.LoginWindow, MaxBodyBytes: d.MaxBodyBytes,
+		LoginAttemptsPerIP: d.LoginAttemptsPerIP, LoginWindow: d.LoginWindow, LoginTrackedKeys: d.LoginTrackedKeys,
+		HashSlots: d.HashSlots, MaxBodyBytes: d.MaxBodyBytes,
 	}
 }
 
@@ -46,7 +49,7 @@ func (a AuthConfig) apiConfig(secret []byte) api.Config {
 		JWTSecret: secret, Issuer: a.JWTIssuer, Audience: a.JWTAudience, AccessTTL: a.AccessTTL, RefreshTTL: a.RefreshTTL,
 		CookieSecure: a.CookieSecure, AllowedOrigins: a.CORSAllowedOrigins, TrustedProxies: a.TrustedProxies,
 		LoginAttemptsPerAccount: a.LoginAttemptsPerAccount, LoginAttemptsPerIP: a.LoginAttemptsPerIP,
-		LoginWindow: a.LoginWindow, MaxBodyBytes: a.MaxBodyBytes,
+		LoginWindow: a.LoginWindow, LoginTrackedKeys: a.LoginTrackedKeys, HashSlots: a.HashSlots, MaxBodyBytes: a.MaxBodyBytes,
 	}
 }
 
@@ -67,6 +70,12 @@ func (a AuthConfig) validate(bad func(key, format string, args ...any)) {
 	}
 	if !slices.Contains([]string{api.CookieSecureAuto, api.CookieSecureAlways, api.CookieSecureNever}, a.CookieSecure) {
 		bad("auth.cookie_secure", "must be auto, always or never")
+	}
+	if a.LoginTrackedKeys < 1 {
+		bad("auth.login_tracked_keys", "must be at least 1")
+	}
+	if a.HashSlots < 0 {
+		bad("auth.hash_slots", "must be 0 (twice the CPUs) or more")
 	}
 	if err := a.apiConfig(make([]byte, api.MinSecretBytes)).Validate(); err != nil {
 		bad("auth", "%v", err)

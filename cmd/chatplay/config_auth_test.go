@@ -41,6 +41,8 @@ func TestInvalidAuthConfigNamesTheKey(t *testing.T) {
 		"CHATPLAY_AUTH_COOKIE_SECURE":        "sometimes",
 		"CHATPLAY_AUTH_CORS_ALLOWED_ORIGINS": "example.com",
 		"CHATPLAY_AUTH_MAX_BODY_BYTES":       "10",
+		"CHATPLAY_AUTH_LOGIN_TRACKED_KEYS":   "0",
+		"CHATPLAY_AUTH_HASH_SLOTS":           "-1",
 	} {
 		_, err := loadConfig("", false, env(map[string]string{key: val}))
 		want := strings.ToLower(strings.TrimPrefix(key, "CHATPLAY_AUTH_"))

@@ -77,6 +77,18 @@ func (db *DB) FindSession(ctx context.Context, id string) (*engine.Session, erro
 	return row.session(), nil
 }
 
+// FindRefreshSession returns the session of the refresh token with hash.
+func (db *DB) FindRefreshSession(ctx context.Context, hash string) (*engine.Session, error) {
+	row := new(sessionRow)
+	err := db.bun.NewSelect().Model(row).
+		Where("s.id = (SELECT rt.session_id FROM refresh_tokens AS rt WHERE rt.token_hash = ?)", hash).
+		Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("find refresh session", err)
+	}
+	return row.session(), nil
+}
+
 // RotateRefreshToken marks the token with oldHash used and stores next in its
 // session, in one transaction. The conditional UPDATE is what makes a token
 // single-use under concurrency: of two requests presenting the same token,

@@ -131,3 +131,28 @@ func TestSessionsGoWithTheirUser(t *testing.T) {
 		}
 	})
 }
+
+// FindRefreshSession names the session of any token it issued, used or
+// revoked, and changes nothing: the token still rotates afterwards.
+func TestFindRefreshSession(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		user := mustCreateUser(t, db, "peek@example.com")
+		start := time.Now().UTC().Truncate(time.Microsecond)
+		newSession(t, db, user, "peek", start)
+		s, err := db.FindRefreshSession(ctx, "peek-0")
+		if err != nil || s.ID != "peek" || s.UserID != user.ID {
+			t.Fatalf("FindRefreshSession = %+v, %v", s, err)
+		}
+		if _, err := db.RotateRefreshToken(ctx, "peek-0", &engine.RefreshToken{Hash: "peek-1", CreatedAt: start, ExpiresAt: start.Add(time.Hour)}, start.Add(time.Minute)); err != nil {
+			t.Fatalf("rotation after the lookup: %v", err)
+		}
+		if s, err := db.FindRefreshSession(ctx, "peek-0"); err != nil || s.ID != "peek" { // used: still named
+			t.Fatalf("a used token: %+v, %v", s, err)
+		}
+		if _, err := db.FindRefreshSession(ctx, "never-issued"); !errors.Is(err, engine.ErrNotFound) {
+			t.Fatalf("an unknown token: %v, want ErrNotFound", err)
+		}
+	})
+}
