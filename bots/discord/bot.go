@@ -23,6 +23,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/chatplay/chatplay/bots/sequence"
 	"github.com/chatplay/chatplay/engine"
 )
 
@@ -96,6 +97,8 @@ type Bot struct {
 	closing  bool
 	inflight sync.WaitGroup
 	selfID   string // the bot's own user id, once known
+
+	lines *sequence.Queues[lineKey] // gateway messages waiting, per channel and user (message.go)
 }
 
 // New returns a Bot for cfg over eng. It makes no network call; Run does.
@@ -125,7 +128,8 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
-	b := &Bot{cfg: cfg, eng: eng, log: log.With("surface", "discord"), ackAfter: ackDeadline}
+	b := &Bot{cfg: cfg, eng: eng, log: log.With("surface", "discord"), ackAfter: ackDeadline,
+		lines: sequence.New[lineKey](maxQueuedMessages)}
 	if k := strings.TrimSpace(cfg.PublicKey); k != "" {
 		key, err := hex.DecodeString(k)
 		if err != nil || len(key) != ed25519.PublicKeySize {
