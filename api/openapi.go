@@ -97,7 +97,7 @@ func openAPIDocument() obj {
 		"security": []obj{{"bearer": []string{}}},
 		"paths": obj{
 			"/healthz":          obj{"get": op("The process is up.", false, nil, obj{"200": noBody})},
-			"/readyz":           obj{"get": op("The database answers.", false, nil, obj{"200": noBody, "503": noBody})},
+			"/readyz":           obj{"get": op("The database answers; \"bots\" shows each chat bot's state with its platform (connected, retrying, disabled), which does not change the status.", false, nil, obj{"200": noBody, "503": noBody})},
 			"/api/openapi.json": obj{"get": op("This document.", false, nil, obj{"200": noBody})},
 			"/api/v1/auth/signup": obj{"post": op("Create an account and sign in.", false,
 				jsonBody(object([]string{"email", "password"}, obj{"email": str(""), "password": str("8 to 128 characters, not a common password."),

@@ -21,7 +21,11 @@ type Deps struct {
 	// Sessions keeps web sign-ins and refresh tokens (the sqlstore).
 	Sessions engine.SessionStore
 	// Ready reports whether the service can take traffic (the database answers).
-	Ready  func(ctx context.Context) error
+	Ready func(ctx context.Context) error
+	// Bots, when set, returns each chat bot's state with its platform
+	// ("connected", "retrying", …), which /readyz shows beside its status.
+	// A bot that cannot reach its platform does not make the service unready.
+	Bots   func() map[string]string
 	Logger *slog.Logger
 	// Auth configures accounts, tokens, cookies, CORS and request limits.
 	Auth Config
@@ -80,14 +84,17 @@ func newRouter(d Deps) (*gin.Engine, *handlers) {
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
+		status, body := http.StatusOK, gin.H{"status": "ready"}
 		if d.Ready != nil {
 			if err := d.Ready(ctx); err != nil {
 				d.Logger.Warn("api: not ready", "err", err)
-				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
-				return
+				status, body = http.StatusServiceUnavailable, gin.H{"status": "unavailable"}
 			}
 		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+		if d.Bots != nil {
+			body["bots"] = d.Bots()
+		}
+		c.JSON(status, body)
 	})
 	r.GET("/api/openapi.json", serveOpenAPI)
 

@@ -23,6 +23,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/chatplay/chatplay/bots/connect"
+	"github.com/chatplay/chatplay/bots/sequence"
 	"github.com/chatplay/chatplay/engine"
 )
 
@@ -99,6 +101,12 @@ type Bot struct {
 	closing  bool
 	inflight sync.WaitGroup
 	selfID   string // the bot's own user id, once known
+
+	lines *sequence.Queues[lineKey] // gateway messages waiting, per channel and user (message.go)
+	link  *connect.Link             // retries the setup until Discord answers, and shows the state
+	// registered is set once the commands are registered; only Run's
+	// goroutine uses it.
+	registered bool
 }
 
 // New returns a Bot for cfg over eng. It makes no network call; Run does.
@@ -128,7 +136,9 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
-	b := &Bot{cfg: cfg, eng: eng, log: log.With("surface", "discord"), ackAfter: ackDeadline}
+	b := &Bot{cfg: cfg, eng: eng, log: log.With("surface", "discord"), ackAfter: ackDeadline,
+		lines: sequence.New[lineKey](maxQueuedMessages)}
+	b.link = connect.New("discord", b.log)
 	if k := strings.TrimSpace(cfg.PublicKey); k != "" {
 		key, err := hex.DecodeString(k)
 		if err != nil || len(key) != ed25519.PublicKeySize {
@@ -165,24 +175,23 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 }
 
 // Run registers the slash commands, opens the gateway when Config.Gateway is
-// set, and serves until ctx ends. Then it stops taking interactions (the
-// interactions endpoint answers 503), closes the gateway, and waits for
-// in-flight ones for up to Config.ShutdownGrace; a reply still streaming then
-// ends with the engine's Close. Call Run once. It returns an error when the
-// token is refused, the commands cannot be registered or the gateway cannot
-// be opened, and nil after ctx ends.
+// set, and serves until ctx ends. While Discord cannot be reached (DNS, a
+// refused connection, a 5xx) these steps are tried again with capped
+// backoff, each failure logged (State shows it). When ctx ends it stops
+// taking interactions (the interactions endpoint answers 503), closes the
+// gateway, and waits for in-flight ones for up to Config.ShutdownGrace; a
+// reply still streaming then ends with the engine's Close. Call Run once. It
+// returns an error when Discord refuses the bot (its token, its commands),
+// and nil after ctx ends.
 func (b *Bot) Run(ctx context.Context) error {
 	defer b.shutdown()
-	if _, err := b.self(ctx); err != nil {
-		return fmt.Errorf("discord: check the bot token: %w", err)
-	}
-	if err := b.registerCommands(ctx); err != nil {
+	if err := b.link.Establish(ctx, b.connect); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while trying: not a failure
+		}
 		return err
 	}
 	if b.cfg.Gateway {
-		if err := b.session.Open(); err != nil {
-			return fmt.Errorf("discord: open gateway: %w", err)
-		}
 		defer func() {
 			if err := b.session.Close(); err != nil {
 				b.log.Warn("discord: close gateway", errAttr(err))
@@ -193,6 +202,43 @@ func (b *Bot) Run(ctx context.Context) error {
 	close(b.ready)
 	<-ctx.Done()
 	return nil
+}
+
+// State returns where the bot stands with Discord.
+func (b *Bot) State() connect.State { return b.link.State() }
+
+// connect checks the token, registers the commands and opens the gateway:
+// one try of Run's setup. Discord's refusals (a 4xx but 408 and 429) are
+// permanent; anything else is tried again.
+func (b *Bot) connect(ctx context.Context) error {
+	if _, err := b.self(ctx); err != nil {
+		return bootError("check the bot token", err)
+	}
+	if !b.registered { // once: a gateway that stays down does not re-register at each try
+		if err := b.registerCommands(ctx); err != nil {
+			return bootError("register commands", err)
+		}
+		b.registered = true
+	}
+	if b.cfg.Gateway {
+		if err := b.session.Open(); err != nil {
+			return bootError("open gateway", err)
+		}
+	}
+	return nil
+}
+
+// bootError returns the failure of a setup step, permanent when Discord
+// refused it. (The bot token is only ever in a header, never in the text.)
+func bootError(step string, err error) error {
+	e := fmt.Errorf("discord: %s: %s", step, errAttr(err).Value.String())
+	var rest *discordgo.RESTError
+	if errors.Is(err, discordgo.ErrUnauthorized) || errors.As(err, &rest) && rest.Response != nil &&
+		rest.Response.StatusCode >= 400 && rest.Response.StatusCode < 500 &&
+		rest.Response.StatusCode != http.StatusRequestTimeout && rest.Response.StatusCode != http.StatusTooManyRequests {
+		return connect.Permanent(e)
+	}
+	return e
 }
 
 // shutdown refuses new work, waits for in-flight handlers within the grace,
@@ -239,10 +285,7 @@ func (b *Bot) registerCommands(ctx context.Context) error {
 		_, err := b.session.ApplicationCommandBulkOverwrite(b.cfg.ApplicationID, b.cfg.GuildID, cmds, opts...)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("discord: register commands: %w", err)
-	}
-	return nil
+	return err
 }
 
 // self returns the bot's own user id, asking Discord once.

@@ -41,6 +41,8 @@ const (
 	msgFieldUserRole msg = "field_user_role"
 	msgFieldBotRole  msg = "field_bot_role"
 	msgYourText      msg = "your_text"
+	msgSlowDown      msg = "slow_down"
+	msgNotMyThread   msg = "not_my_thread"
 )
 
 // catalog holds every sentence in English, Korean and Japanese. Arguments
@@ -90,6 +92,12 @@ var catalog = map[msg]map[string]string{
 	msgEmptyReply: {"en": "(no reply)", "ko": "(답 없음)", "ja": "（返事なし）"},
 	msgReplyUnshown: {"en": "(the reply could not be shown in full; try `/retry`)", "ko": "(답을 모두 보여 드리지 못했습니다. `/retry`를 해 보세요)",
 		"ja": "（返事をすべて表示できませんでした。`/retry` をお試しください）"},
+	msgSlowDown: {"en": "Slow down, please: I am still answering your earlier lines. Send this one again once I have.",
+		"ko": "조금 천천히 보내 주세요. 앞의 메시지에 아직 답하고 있어요. 답을 마친 뒤에 이 메시지를 다시 보내 주세요.",
+		"ja": "少しゆっくりお願いします。前のメッセージにまだ答えています。答え終わったら、このメッセージをもう一度送ってください。"},
+	msgNotMyThread: {"en": "I only play in threads I open. Use `/room enter` in a text channel and I will open a thread for the room there.",
+		"ko": "저는 제가 연 스레드에서만 대화합니다. 텍스트 채널에서 `/room enter`를 쓰면 그 방의 스레드를 열어 드릴게요.",
+		"ja": "私が開いたスレッドでだけ会話します。テキストチャンネルで `/room enter` を使えば、そのルームのスレッドを開きます。"},
 	msgEditTitle:     {"en": "Edit room", "ko": "방 수정", "ja": "ルームの編集"},
 	msgFieldTitle:    {"en": "Title", "ko": "제목", "ja": "タイトル"},
 	msgFieldLanguage: {"en": "Language (ko, en, ja, zh, es, fr, de)", "ko": "언어 (ko, en, ja, zh, es, fr, de)", "ja": "言語 (ko, en, ja, zh, es, fr, de)"},

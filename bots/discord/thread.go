@@ -9,10 +9,15 @@ import (
 )
 
 // roomEnter answers /room enter and the enter button. In a server it opens a
-// public thread named after the room (or takes the thread it is used in),
-// binds it to the room and makes the room the user's active one; in a DM the
-// room becomes the active one. A room with no conversation yet is opened by
-// the bot, in character.
+// public thread named after the room (or takes the thread it is used in,
+// when the bot opened it), binds it to the room and makes the room the
+// user's active one; in a DM the room becomes the active one. A room with no
+// conversation yet is opened by the bot, in character.
+//
+// In a thread someone else opened it refuses, saying where to use it: the
+// bot plays only in threads it opens (handleMessage), which keeps it out of
+// people's own threads (no claim, no read of each of their messages), and
+// such a thread may be private to the bot or locked by its owner.
 func (b *Bot) roomEnter(ctx context.Context, x *exchange, raw string) {
 	room, err := b.findRoom(ctx, x, raw)
 	if err != nil {
@@ -26,6 +31,10 @@ func (b *Bot) roomEnter(ctx context.Context, x *exchange, raw string) {
 	}
 	if x.in.GuildID == "" {
 		b.enterDM(ctx, x, room, fresh)
+		return
+	}
+	if b.foreignThread(ctx, x.in.ChannelID) {
+		b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgNotMyThread), nil))
 		return
 	}
 	if err := x.deferReply(ctx, true); err != nil {
@@ -55,6 +64,18 @@ func (b *Bot) roomEnter(ctx context.Context, x *exchange, raw string) {
 	}); err != nil {
 		b.postError(ctx, out, x.lang, err)
 	}
+}
+
+// foreignThread reports whether channelID is a thread the bot did not open.
+// When the channel cannot be looked up it says no: opening a thread there
+// fails, and says so, if it is one.
+func (b *Bot) foreignThread(ctx context.Context, channelID string) bool {
+	self, err := b.self(ctx)
+	if err != nil {
+		return false
+	}
+	ch, err := b.channel(ctx, channelID)
+	return err == nil && ch.IsThread() && ch.OwnerID != self
 }
 
 // enterDM makes room the active one in a DM and opens its scene there.

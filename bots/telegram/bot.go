@@ -23,6 +23,7 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/chatplay/chatplay/bots/connect"
 	"github.com/chatplay/chatplay/engine"
 )
 
@@ -36,6 +37,8 @@ type Bot struct {
 	log *slog.Logger
 	api *bot.Bot
 	me  atomic.Pointer[models.User] // the bot's own user, from getMe
+	// link retries the setup until Telegram answers, and shows the state.
+	link *connect.Link
 
 	wizards *wizards
 	pacer   *pacer
@@ -82,6 +85,7 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 		wait:        sleep,
 		typingEvery: 4 * time.Second,
 		queues:      make(map[seqKey][]*models.Update),
+		link:        connect.New("telegram", log),
 	}
 	b.work, b.stopWork = context.WithCancel(context.Background())
 	opts := []bot.Option{
@@ -109,10 +113,12 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 // bot's name (getMe), registers the command menu in Korean, English and
 // Japanese (setMyCommands), then long-polls (deleting any webhook first) or,
 // in webhook mode, registers the webhook with its secret (setWebhook) and
-// handles what WebhookHandler receives. When ctx ends it stops taking
-// updates, lets those being handled finish within cfg.ShutdownGrace, and
-// returns nil. It returns an error only when Telegram cannot be reached or
-// refuses the setup.
+// handles what WebhookHandler receives. While Telegram cannot be reached
+// (DNS, a refused connection, a 5xx, a 429) the setup is tried again with
+// capped backoff, each failure logged (State shows it). When ctx ends it
+// stops taking updates, lets those being handled finish within
+// cfg.ShutdownGrace, and returns nil. It returns an error only when Telegram
+// refuses the bot (its token, its webhook).
 func (b *Bot) Run(ctx context.Context) error {
 	err := b.run(ctx)
 	if ctx.Err() != nil {
@@ -122,30 +128,57 @@ func (b *Bot) Run(ctx context.Context) error {
 	return err
 }
 
+// State returns where the bot stands with Telegram.
+func (b *Bot) State() connect.State { return b.link.State() }
+
 func (b *Bot) run(ctx context.Context) error {
+	if err := b.link.Establish(ctx, b.setup); err != nil {
+		return err
+	}
+	if b.cfg.Mode == ModeWebhook {
+		<-ctx.Done() // WebhookHandler queues the updates from here on
+		return nil
+	}
+	b.api.Start(ctx)
+	return nil
+}
+
+// setup learns the bot's name, registers its commands and its way of
+// receiving updates: one try of Run's setup.
+func (b *Bot) setup(ctx context.Context) error {
 	me, err := b.api.GetMe(ctx)
 	if err != nil {
-		return fmt.Errorf("telegram: getMe: %s", b.redact(err))
+		return b.setupError("getMe", err)
 	}
 	b.me.Store(me)
 	b.setCommands(ctx)
-	switch b.cfg.Mode {
-	case ModeWebhook:
+	if b.cfg.Mode == ModeWebhook {
 		if _, err := b.api.SetWebhook(ctx, &bot.SetWebhookParams{
 			URL: b.cfg.WebhookURL, SecretToken: b.cfg.WebhookSecret, AllowedUpdates: allowedUpdates,
 		}); err != nil {
-			return fmt.Errorf("telegram: setWebhook: %s", b.redact(err))
+			return b.setupError("setWebhook", err)
 		}
 		b.log.Info("telegram: webhook registered", "bot", me.Username, "path", b.cfg.WebhookPath)
-		<-ctx.Done() // WebhookHandler queues the updates from here on
-	default:
-		if _, err := b.api.DeleteWebhook(ctx, &bot.DeleteWebhookParams{}); err != nil {
-			return fmt.Errorf("telegram: deleteWebhook: %s", b.redact(err))
-		}
-		b.log.Info("telegram: long polling", "bot", me.Username)
-		b.api.Start(ctx)
+		return nil
 	}
+	if _, err := b.api.DeleteWebhook(ctx, &bot.DeleteWebhookParams{}); err != nil {
+		return b.setupError("deleteWebhook", err)
+	}
+	b.log.Info("telegram: long polling", "bot", me.Username)
 	return nil
+}
+
+// setupError returns the failure of a setup call, the token taken out;
+// Telegram's refusals (400, 401, 403, 404: a bad token or webhook) are
+// permanent, anything else is tried again.
+func (b *Bot) setupError(call string, err error) error {
+	e := fmt.Errorf("telegram: %s: %s", call, b.redact(err))
+	for _, refused := range []error{bot.ErrorBadRequest, bot.ErrorUnauthorized, bot.ErrorForbidden, bot.ErrorNotFound} {
+		if errors.Is(err, refused) {
+			return connect.Permanent(e)
+		}
+	}
+	return e
 }
 
 // drain waits for the updates being handled, cancelling them after the grace.

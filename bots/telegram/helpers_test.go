@@ -51,6 +51,8 @@ type envOptions struct {
 	bot    func(*Config)
 	model  engine.Model // instead of the fake model server
 	wait   bool         // keep the real wait (time passes)
+	// beforeRun, when set, runs on the bot before Run starts.
+	beforeRun func(*Bot)
 }
 
 func newEnv(t *testing.T, db *sqlstore.DB, opt envOptions) *env {
@@ -86,6 +88,9 @@ func newEnv(t *testing.T, db *sqlstore.DB, opt envOptions) *env {
 	}
 	b.handled = e.handled
 	e.bot = b
+	if opt.beforeRun != nil {
+		opt.beforeRun(b)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error, 1)

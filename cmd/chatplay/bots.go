@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chatplay/chatplay/api"
+	"github.com/chatplay/chatplay/bots/connect"
 	"github.com/chatplay/chatplay/bots/discord"
 	"github.com/chatplay/chatplay/bots/telegram"
 	"github.com/chatplay/chatplay/engine"
@@ -17,6 +18,8 @@ import (
 // runner is a surface that runs until its context ends: a chat bot.
 type runner interface {
 	Run(ctx context.Context) error
+	// State is where the bot stands with its platform.
+	State() connect.State
 }
 
 // surfaces are the chat bots config enables, and the HTTP endpoints they add
@@ -49,6 +52,15 @@ func newSurfaces(cfg Config, eng *engine.Engine, log *slog.Logger) (*surfaces, e
 		s.routes = append(s.routes, api.Route{Method: http.MethodPost, Path: "/discord/interactions", Handler: bot.InteractionsHandler()})
 	}
 	return s, nil
+}
+
+// states returns each bot's state with its platform, for /readyz.
+func (s *surfaces) states() map[string]string {
+	out := make(map[string]string, len(s.bots))
+	for name, bot := range s.bots {
+		out[name] = string(bot.State().Status)
+	}
+	return out
 }
 
 // run starts every bot and returns a func that waits for all of them to stop

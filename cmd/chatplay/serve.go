@@ -56,7 +56,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	router := api.NewRouter(api.Deps{Engine: eng, Sessions: db, Ready: db.Ping, Logger: log,
-		Auth: cfg.Auth.apiConfig(secret), Routes: bots.routes})
+		Auth: cfg.Auth.apiConfig(secret), Routes: bots.routes, Bots: bots.states})
 
 	srv := &http.Server{
 		Addr:              cfg.Server.Addr,
