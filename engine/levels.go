@@ -48,7 +48,7 @@ var levelGuides = []levelGuide{
 		Vocabulary: "Use only the most common everyday words, the kind taught in a first course. Name things plainly; no synonyms for variety.",
 		Sentences:  "Keep every sentence very short (about five to eight words) and simple: one clause, present tense where possible, no subordinate clauses.",
 		Idioms:     "Use no idioms, slang, abbreviations or figures of speech.",
-		Lost:       "If the learner seems lost (a very short or off-topic answer, a question mark, words in another language), say the same thing again more simply and slowly, with even easier words, or offer two simple choices to answer with.",
+		Lost:       "If the learner seems lost (a very short or off-topic answer, a question mark, words in another language), say the same thing again more simply, with even easier words, or offer two simple choices to answer with.",
 	},
 	{
 		Level: LevelA2, Name: "elementary",
