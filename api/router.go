@@ -95,6 +95,7 @@ func NewRouter(d Deps) *gin.Engine {
 	user := v1.Group("", h.authenticate)
 	user.POST("/auth/logout", h.logout)
 	user.GET("/auth/me", h.me)
+	user.PATCH("/auth/me", h.updateMe)
 	user.DELETE("/auth/me", h.deleteMe)
 	user.GET("/rooms", h.listRooms)
 	user.POST("/rooms", h.createRoom)

@@ -174,6 +174,18 @@ func checkText(field, value string, max int, required bool) error {
 	return nil
 }
 
+// ParseLanguage returns the code of the supported language named by tag, a
+// code or a BCP 47 tag in any case ("ja", "ja-JP", "zh_Hant"), or false when
+// chatplay does not support it.
+func ParseLanguage(tag string) (string, bool) {
+	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	base, _, _ = strings.Cut(base, "_")
+	if _, ok := Languages[base]; !ok {
+		return "", false
+	}
+	return base, true
+}
+
 // LanguageCodes returns the supported language codes in a stable order.
 func LanguageCodes() []string {
 	return []string{"ko", "en", "ja", "zh", "es", "fr", "de"}

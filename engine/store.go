@@ -27,6 +27,9 @@ type UserStore interface {
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	// UpdateUser writes u's email, password hash, display name and locale.
 	UpdateUser(ctx context.Context, u *User) error
+	// UpdateUserLocale writes the user's locale, and nothing else, and
+	// returns the user as stored.
+	UpdateUserLocale(ctx context.Context, id int64, locale string) (*User, error)
 	// DeleteUser removes the user with id and everything it owns (identities, rooms, messages, usage).
 	DeleteUser(ctx context.Context, id int64) error
 	// EnsureIdentityUser returns the user linked to (id.Provider, id.Subject),
