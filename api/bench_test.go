@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,6 +42,11 @@ func (m *instantModel) Stream(_ context.Context, _ engine.ModelRequest, onDelta 
 	}
 	onDelta("한 잔 나왔습니다.")
 	return engine.ModelResult{FinishReason: "stop", PromptTokens: 500, CompletionTokens: 12, UsageReported: true}, nil
+}
+
+// Complete answers no structured request: the benchmarks time chat turns.
+func (m *instantModel) Complete(context.Context, engine.StructuredRequest) (engine.StructuredResult, error) {
+	return engine.StructuredResult{}, &engine.ModelError{Kind: engine.ModelBadRequest, Err: errors.New("instantModel answers no structured request")}
 }
 
 // benchEnv is the real router over db with model, a signed-in user and a room.

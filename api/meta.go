@@ -9,12 +9,14 @@ import (
 )
 
 // MetaBody is what a client needs to know before it builds a form: the
-// languages a room can be played in, the models it may choose and the length
-// limits the server enforces.
+// languages a room can be played in, the CEFR levels it may be set to, the
+// models it may choose and the length limits the server enforces.
 type MetaBody struct {
-	Languages []string   `json:"languages"`
-	Models    MetaModels `json:"models"`
-	Limits    MetaLimits `json:"limits"`
+	Languages    []string   `json:"languages"`
+	Levels       []string   `json:"levels"`        // beginner first
+	DefaultLevel string     `json:"default_level"` // a new room's level when none is chosen
+	Models       MetaModels `json:"models"`
+	Limits       MetaLimits `json:"limits"`
 }
 
 // MetaModels are the default model and the others a room may choose.
@@ -40,9 +42,15 @@ func (h *handlers) meta(c *gin.Context) {
 	if allowed == nil {
 		allowed = []string{}
 	}
+	var levels []string
+	for _, l := range engine.Levels() {
+		levels = append(levels, string(l))
+	}
 	c.JSON(http.StatusOK, MetaBody{
-		Languages: engine.LanguageCodes(),
-		Models:    MetaModels{Default: cfg.Models.Default, Allowed: allowed},
+		Languages:    engine.LanguageCodes(),
+		Levels:       levels,
+		DefaultLevel: string(engine.DefaultLevel),
+		Models:       MetaModels{Default: cfg.Models.Default, Allowed: allowed},
 		Limits: MetaLimits{Message: cfg.Limits.MaxMessageRunes, Title: cfg.Limits.MaxTitleRunes,
 			Situation: cfg.Limits.MaxSituationRunes, Role: cfg.Limits.MaxRoleRunes,
 			DisplayName: engine.MaxDisplayNameRunes, PageSize: cfg.Limits.MaxPageSize},

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/chatplay/chatplay/engine"
 )
 
 // The OpenAPI 3 document of the API, written by hand next to the router; a
@@ -74,10 +76,17 @@ func object(required []string, props obj) obj {
 func openAPIDocument() obj {
 	user := object([]string{"id", "email", "display_name", "locale", "created_at"}, obj{
 		"id": obj{"type": "integer"}, "email": obj{"type": "string", "nullable": true}, "display_name": str(""),
-		"locale": str(""), "created_at": obj{"type": "string", "format": "date-time"}})
-	room := object([]string{"id", "title", "language", "situation", "user_role", "bot_role", "model", "created_at", "updated_at"}, obj{
+		"locale": str("The learner's own language: a room language code (ko, en, ja, zh, es, fr or de)."), "created_at": obj{"type": "string", "format": "date-time"}})
+	levels := []string{}
+	for _, l := range engine.Levels() {
+		levels = append(levels, string(l))
+	}
+	level := func(desc string) obj { return obj{"type": "string", "enum": levels, "description": desc} }
+	room := object([]string{"id", "title", "language", "situation", "user_role", "bot_role", "model", "level", "feedback", "created_at", "updated_at"}, obj{
 		"id": obj{"type": "integer"}, "title": str(""), "language": str("ko, en, ja, zh, es, fr or de"), "situation": str(""),
 		"user_role": str(""), "bot_role": str(""), "model": obj{"type": "string", "nullable": true},
+		"level":      level("The learner's CEFR level, which the bot speaks to."),
+		"feedback":   obj{"type": "boolean", "description": "Whether the learner's lines get corrections."},
 		"created_at": obj{"type": "string", "format": "date-time"}, "updated_at": obj{"type": "string", "format": "date-time"}})
 	message := object([]string{"id", "room_id", "role", "content", "status", "source", "token_count", "created_at"}, obj{
 		"id": obj{"type": "integer"}, "room_id": obj{"type": "integer"}, "role": obj{"type": "string", "enum": []string{"user", "assistant"}},
@@ -85,7 +94,9 @@ func openAPIDocument() obj {
 		"error_code": str("Why a failed reply failed."), "source": str("web, telegram or discord"),
 		"token_count": obj{"type": "integer"}, "created_at": obj{"type": "string", "format": "date-time"}})
 	roomInput := object(nil, obj{"title": str(""), "language": str(""), "situation": str(""), "user_role": str(""),
-		"bot_role": str(""), "model": str("Empty: the default model.")})
+		"bot_role": str(""), "model": str("Empty: the default model."),
+		"level":    str("A CEFR level, A1 to C2, in any case; B1 when a room is created without one."),
+		"feedback": obj{"type": "boolean", "description": "Corrections of the learner's lines; on when a room is created without it."}})
 	createRoom := object([]string{"language", "situation", "user_role", "bot_role"}, roomInput["properties"].(obj))
 
 	return obj{
@@ -101,7 +112,7 @@ func openAPIDocument() obj {
 			"/api/openapi.json": obj{"get": op("This document.", false, nil, obj{"200": noBody})},
 			"/api/v1/auth/signup": obj{"post": op("Create an account and sign in.", false,
 				jsonBody(object([]string{"email", "password"}, obj{"email": str(""), "password": str("8 to 128 characters, not a common password."),
-					"display_name": str(""), "locale": str("ko, en or ja")})),
+					"display_name": str(""), "locale": str("The interface language: ko, en or ja (others become en).")})),
 				obj{"201": jsonResponse("Signed in; the auth cookies are set.", ref("Auth")), "400": respRef("Invalid"), "409": errResp("The email is taken."), "429": respRef("RateLimited"),
 					"503": errResp("Every password-hashing slot is busy: try again after Retry-After.")})},
 			"/api/v1/auth/login": obj{"post": op("Sign in.", false,
@@ -115,6 +126,9 @@ func openAPIDocument() obj {
 				obj{"204": noBody, "401": respRef("Unauthenticated")})},
 			"/api/v1/auth/me": obj{
 				"get": op("The caller's account.", true, nil, obj{"200": jsonResponse("The account.", object([]string{"user"}, obj{"user": ref("User")})), "401": respRef("Unauthenticated")}),
+				"patch": op("Change the account's settings: the learner's own language, in which explanations and translations are written.", true,
+					jsonBody(object([]string{"locale"}, obj{"locale": str("A room language (ko, en, ja, zh, es, fr or de), or a BCP 47 tag of one.")})),
+					obj{"200": jsonResponse("The account.", object([]string{"user"}, obj{"user": ref("User")})), "400": respRef("Invalid"), "401": respRef("Unauthenticated")}),
 				"delete": op("Delete the account and everything it owns.", true, jsonBody(object([]string{"password"}, obj{"password": str("")})),
 					obj{"204": noBody, "400": respRef("Invalid"), "401": respRef("Unauthenticated"), "429": respRef("RateLimited"),
 						"503": errResp("Every password-hashing slot is busy: try again after Retry-After.")}),
@@ -141,10 +155,12 @@ func openAPIDocument() obj {
 			"/api/v1/rooms/{id}/regenerate": obj{"post": op("Replace the last reply (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/open":       obj{"post": op("Have the bot open an empty room's scene in character (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/reset":      obj{"post": op("Clear the conversation, keep the room.", true, nil, obj{"204": noBody, "404": respRef("NotFound")}, roomID)},
-			"/api/v1/meta": obj{"get": op("The room languages, the models a room may choose and the server's length limits (characters).", false, nil,
-				obj{"200": jsonResponse("What forms need to know.", object([]string{"languages", "models", "limits"}, obj{
-					"languages": obj{"type": "array", "items": str("A language code: ko, en, ja, …")},
-					"models":    object([]string{"default", "allowed"}, obj{"default": str(""), "allowed": obj{"type": "array", "items": str("")}}),
+			"/api/v1/meta": obj{"get": op("The room languages and levels, the models a room may choose and the server's length limits (characters).", false, nil,
+				obj{"200": jsonResponse("What forms need to know.", object([]string{"languages", "levels", "default_level", "models", "limits"}, obj{
+					"languages":     obj{"type": "array", "items": str("A language code: ko, en, ja, …")},
+					"levels":        obj{"type": "array", "items": level("")},
+					"default_level": level("A new room's level when none is chosen."),
+					"models":        object([]string{"default", "allowed"}, obj{"default": str(""), "allowed": obj{"type": "array", "items": str("")}}),
 					"limits": object(nil, obj{"message": obj{"type": "integer"}, "title": obj{"type": "integer"}, "situation": obj{"type": "integer"},
 						"role": obj{"type": "integer"}, "display_name": obj{"type": "integer"}, "page_size": obj{"type": "integer"}}),
 				}))})},

@@ -43,13 +43,15 @@ type RoomResponse struct {
 	UserRole  string    `json:"user_role"`
 	BotRole   string    `json:"bot_role"`
 	Model     *string   `json:"model"`
+	Level     string    `json:"level"`    // A1 … C2
+	Feedback  bool      `json:"feedback"` // whether the learner's lines get corrections
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
 func newRoomResponse(r *engine.Room) RoomResponse {
 	return RoomResponse{ID: r.ID, Title: r.Title, Language: r.Language, Situation: r.Situation, UserRole: r.UserRole,
-		BotRole: r.BotRole, Model: r.Model, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		BotRole: r.BotRole, Model: r.Model, Level: string(r.Level), Feedback: r.Feedback, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // RoomBody wraps a room.

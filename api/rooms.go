@@ -18,6 +18,8 @@ type roomRequest struct {
 	UserRole  *string `json:"user_role"`
 	BotRole   *string `json:"bot_role"`
 	Model     *string `json:"model"`
+	Level     *string `json:"level"`
+	Feedback  *bool   `json:"feedback"`
 }
 
 func deref(s *string) string {
@@ -52,7 +54,8 @@ func (h *handlers) createRoom(c *gin.Context) {
 		return
 	}
 	r, err := h.eng.CreateRoom(c.Request.Context(), userID(c), engine.RoomInput{Title: deref(in.Title), Language: deref(in.Language),
-		Situation: deref(in.Situation), UserRole: deref(in.UserRole), BotRole: deref(in.BotRole), Model: in.Model})
+		Situation: deref(in.Situation), UserRole: deref(in.UserRole), BotRole: deref(in.BotRole), Model: in.Model,
+		Level: deref(in.Level), Feedback: in.Feedback})
 	if err != nil {
 		h.abortWith(c, err)
 		return
@@ -86,7 +89,7 @@ func (h *handlers) updateRoom(c *gin.Context) {
 		return
 	}
 	r, err := h.eng.UpdateRoom(c.Request.Context(), userID(c), id, engine.RoomUpdate{Title: in.Title, Language: in.Language,
-		Situation: in.Situation, UserRole: in.UserRole, BotRole: in.BotRole, Model: in.Model})
+		Situation: in.Situation, UserRole: in.UserRole, BotRole: in.BotRole, Model: in.Model, Level: in.Level, Feedback: in.Feedback})
 	if err != nil {
 		h.abortWith(c, err)
 		return

@@ -108,6 +108,7 @@ func newRouter(d Deps) (*gin.Engine, *handlers) {
 	user := v1.Group("", h.authenticate)
 	user.POST("/auth/logout", h.logout)
 	user.GET("/auth/me", h.me)
+	user.PATCH("/auth/me", h.updateMe)
 	user.DELETE("/auth/me", h.deleteMe)
 	user.GET("/rooms", h.listRooms)
 	user.POST("/rooms", h.createRoom)

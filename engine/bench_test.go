@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -18,6 +19,11 @@ func (instantModel) Stream(_ context.Context, _ engine.ModelRequest, onDelta fun
 	onDelta("네, 아메리카노 ")
 	onDelta("한 잔 나왔습니다.")
 	return engine.ModelResult{FinishReason: "stop", PromptTokens: 500, CompletionTokens: 12, UsageReported: true}, nil
+}
+
+// Complete answers no structured request: the benchmarks time chat turns.
+func (instantModel) Complete(context.Context, engine.StructuredRequest) (engine.StructuredResult, error) {
+	return engine.StructuredResult{}, &engine.ModelError{Kind: engine.ModelBadRequest, Err: errors.New("instantModel answers no structured request")}
 }
 
 // BenchmarkChatTurn measures the engine's cost per chat turn with an instant

@@ -53,12 +53,35 @@ type Message struct {
 	Owner string
 }
 
+// CallKind says what a model call was for: the in-character reply, or one of
+// the learner's aids beside it. Every call is one ledger row with its kind.
+type CallKind string
+
+// The kinds of model call.
+const (
+	CallReply     CallKind = "reply"     // the bot's line in the scene
+	CallFeedback  CallKind = "feedback"  // the coach's corrections of a learner's line
+	CallHint      CallKind = "hint"      // lines the learner could say next
+	CallTranslate CallKind = "translate" // a line in the learner's own language
+	CallReport    CallKind = "report"    // the summary at the end of a scene
+)
+
+// Valid reports whether k is a known kind.
+func (k CallKind) Valid() bool {
+	switch k {
+	case CallReply, CallFeedback, CallHint, CallTranslate, CallReport:
+		return true
+	}
+	return false
+}
+
 // LLMCall is one row of the usage ledger: one attempt-group (one chat turn, with
-// its retries) against the model server.
+// its retries, or one aid such as a correction) against the model server.
 type LLMCall struct {
 	ID               int64
 	RoomID           int64
 	UserID           int64
+	Kind             CallKind // "": CallReply
 	Model            string
 	PromptTokens     int
 	CompletionTokens int

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// Model streams a chat completion. Implementations live in sub-packages (the
-// OpenAI-compatible client) and in tests (instant fakes).
+// Model streams chat completions and answers structured ones.
+// Implementations live in sub-packages (the OpenAI-compatible client) and in
+// tests (instant fakes).
 type Model interface {
 	// Stream sends req and calls onDelta with each piece of the reply as it
 	// arrives. It returns once the reply is finished (FinishReason set) or has
@@ -16,6 +17,10 @@ type Model interface {
 	// concern the model server are *ModelError, so the engine can decide whether
 	// to retry.
 	Stream(ctx context.Context, req ModelRequest, onDelta func(delta string)) (ModelResult, error)
+	// Complete sends req as one non-streamed completion whose answer should
+	// follow req.Schema, and returns the answer unchecked (see
+	// StructuredResult). Errors are classified as Stream's are.
+	Complete(ctx context.Context, req StructuredRequest) (StructuredResult, error)
 }
 
 // PromptMessage is one message of a prompt.
@@ -116,6 +121,12 @@ var _ Model = UnconfiguredModel{}
 // Stream fails at once with a ModelNotConfigured error.
 func (m UnconfiguredModel) Stream(context.Context, ModelRequest, func(string)) (ModelResult, error) {
 	return ModelResult{}, &ModelError{Kind: ModelNotConfigured, Err: fmt.Errorf("set %s, or point model.base_url at an OpenAI-compatible server", m.Setting)}
+}
+
+// Complete fails at once with a ModelNotConfigured error.
+func (m UnconfiguredModel) Complete(context.Context, StructuredRequest) (StructuredResult, error) {
+	_, err := m.Stream(context.Background(), ModelRequest{}, nil)
+	return StructuredResult{}, err
 }
 
 // ModelPolicy says which model a room uses and which ones it may choose.

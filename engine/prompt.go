@@ -40,7 +40,22 @@ func SystemPrompt(r *Room) string {
 	b.WriteString("- Speak as your character would in this situation: natural, short turns (one to three sentences), one reply at a time. Do not write the user's lines.\n")
 	b.WriteString("- Keep the scene going: react to what the user says, and ask or offer something when it helps the conversation move on.\n")
 	b.WriteString("- Do not mention these instructions, that you are an AI, or the JSON above.\n")
+	writeLevelGuide(&b, r, lang)
 	return b.String()
+}
+
+// writeLevelGuide writes the part of the system prompt that fits the bot's
+// language to the room's level (see levelGuides); a room with no known level
+// gets DefaultLevel's.
+func writeLevelGuide(b *strings.Builder, r *Room, lang string) {
+	g, ok := guideOf(r.Level)
+	if !ok {
+		g, _ = guideOf(DefaultLevel)
+	}
+	fmt.Fprintf(b, "\nThe learner's level of %s is %s (%s) on the CEFR scale. Fit your %s to it, without leaving your character:\n", lang, g.Level, g.Name, lang)
+	for _, line := range []string{g.Vocabulary, g.Sentences, g.Idioms, g.Lost} {
+		fmt.Fprintf(b, "- %s\n", line)
+	}
 }
 
 // openingInstruction asks the model for the first line of the scene.

@@ -18,6 +18,8 @@ type Room struct {
 	UserRole  string
 	BotRole   string
 	Model     *string // nil: the configured default model
+	Level     Level   // the learner's CEFR level, which the bot speaks to
+	Feedback  bool    // whether the learner's lines get corrections
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -42,6 +44,8 @@ type RoomInput struct {
 	UserRole  string
 	BotRole   string
 	Model     *string
+	Level     string // a CEFR level, any case ("b2"); "": DefaultLevel
+	Feedback  *bool  // nil: on
 }
 
 // RoomUpdate holds the fields to change in a room; nil fields stay as they are.
@@ -53,10 +57,13 @@ type RoomUpdate struct {
 	UserRole  *string
 	BotRole   *string
 	Model     *string
+	Level     *string // a CEFR level, any case
+	Feedback  *bool
 }
 
 // normalized returns u with its set fields as they are stored: trimmed of
-// surrounding white space (an empty Model stays empty: the default model).
+// surrounding white space (an empty Model stays empty: the default model),
+// the level in upper case.
 func (u RoomUpdate) normalized() RoomUpdate {
 	trim := func(p *string) *string {
 		if p == nil {
@@ -65,8 +72,12 @@ func (u RoomUpdate) normalized() RoomUpdate {
 		v := strings.TrimSpace(*p)
 		return &v
 	}
+	level := trim(u.Level)
+	if level != nil {
+		*level = strings.ToUpper(*level)
+	}
 	return RoomUpdate{Title: trim(u.Title), Language: trim(u.Language), Situation: trim(u.Situation),
-		UserRole: trim(u.UserRole), BotRole: trim(u.BotRole), Model: trim(u.Model)}
+		UserRole: trim(u.UserRole), BotRole: trim(u.BotRole), Model: trim(u.Model), Level: level, Feedback: u.Feedback}
 }
 
 // apply writes the set fields of u into r.
@@ -82,6 +93,12 @@ func (u RoomUpdate) apply(r *Room) {
 	set(&r.Situation, u.Situation)
 	set(&r.UserRole, u.UserRole)
 	set(&r.BotRole, u.BotRole)
+	if u.Level != nil {
+		r.Level = Level(*u.Level)
+	}
+	if u.Feedback != nil {
+		r.Feedback = *u.Feedback
+	}
 	if u.Model != nil {
 		r.Model = nil
 		if *u.Model != "" {
@@ -96,8 +113,9 @@ func validateRoom(r *Room, lim Limits, models ModelPolicy) error {
 	if model == nil {
 		model = new(string) // the default model
 	}
+	level := string(r.Level)
 	return validateRoomUpdate(RoomUpdate{Title: &r.Title, Language: &r.Language, Situation: &r.Situation,
-		UserRole: &r.UserRole, BotRole: &r.BotRole, Model: model}, lim, models)
+		UserRole: &r.UserRole, BotRole: &r.BotRole, Model: model, Level: &level}, lim, models)
 }
 
 // validateRoomUpdate checks the set fields of u, normalized, against the
@@ -108,6 +126,9 @@ func validateRoomUpdate(u RoomUpdate, lim Limits, models ModelPolicy) error {
 		if _, ok := Languages[*u.Language]; !ok {
 			return Invalid("language", "Choose a supported language: %s.", strings.Join(LanguageCodes(), ", "))
 		}
+	}
+	if u.Level != nil && !Level(*u.Level).Valid() {
+		return Invalid("level", "Choose a level: %s.", levelCodes())
 	}
 	for _, f := range []struct {
 		name     string
@@ -151,6 +172,18 @@ func checkText(field, value string, max int, required bool) error {
 		}
 	}
 	return nil
+}
+
+// ParseLanguage returns the code of the supported language named by tag, a
+// code or a BCP 47 tag in any case ("ja", "ja-JP", "zh_Hant"), or false when
+// chatplay does not support it.
+func ParseLanguage(tag string) (string, bool) {
+	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	base, _, _ = strings.Cut(base, "_")
+	if _, ok := Languages[base]; !ok {
+		return "", false
+	}
+	return base, true
 }
 
 // LanguageCodes returns the supported language codes in a stable order.

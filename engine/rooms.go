@@ -12,8 +12,13 @@ import (
 // Limits.MaxRoomsPerUser rooms: the count and the insert are one atomic step,
 // so a burst of creates cannot pass the limit.
 func (e *Engine) CreateRoom(ctx context.Context, userID int64, in RoomInput) (*Room, error) {
-	r := &Room{OwnerID: userID, Model: in.Model}
-	RoomUpdate{Title: &in.Title, Language: &in.Language, Situation: &in.Situation, UserRole: &in.UserRole, BotRole: &in.BotRole, Model: in.Model}.apply(r)
+	r := &Room{OwnerID: userID, Model: in.Model, Level: DefaultLevel, Feedback: true}
+	u := RoomUpdate{Title: &in.Title, Language: &in.Language, Situation: &in.Situation, UserRole: &in.UserRole,
+		BotRole: &in.BotRole, Model: in.Model, Feedback: in.Feedback}
+	if strings.TrimSpace(in.Level) != "" {
+		u.Level = &in.Level
+	}
+	u.apply(r)
 	if err := validateRoom(r, e.cfg.Limits, e.cfg.Models); err != nil {
 		return nil, err
 	}

@@ -57,8 +57,9 @@ func TestRoomCRUD(t *testing.T) {
 		env := newEnv(t, db, nil)
 		ctx := context.Background()
 		room := env.newRoom(t, env.alice)
-		if room.ID == 0 || room.OwnerID != env.alice.ID || room.CreatedAt.IsZero() || room.Model != nil {
-			t.Fatalf("created room = %+v", room)
+		if room.ID == 0 || room.OwnerID != env.alice.ID || room.CreatedAt.IsZero() || room.Model != nil ||
+			room.Level != engine.LevelB1 || !room.Feedback {
+			t.Fatalf("created room = %+v, want the default level B1 and feedback on", room)
 		}
 
 		situation, large := "  buying a train ticket  ", "test-model-large"
@@ -77,6 +78,34 @@ func TestRoomCRUD(t *testing.T) {
 		got, err = env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, engine.RoomUpdate{Model: &empty})
 		if err != nil || got.Model != nil {
 			t.Fatalf("resetting the model: %+v, %v", got, err)
+		}
+
+		// The level is patched in any case and stored in upper case; an
+		// unknown one is refused by name and changes nothing.
+		c1, off := " c1", false
+		got, err = env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, engine.RoomUpdate{Level: &c1, Feedback: &off})
+		if err != nil || got.Level != engine.LevelC1 || got.Feedback {
+			t.Fatalf("after setting level c1 and feedback off: %+v, %v", got, err)
+		}
+		for _, bad := range []string{"", "D1", "b 1"} {
+			_, err = env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, engine.RoomUpdate{Level: &bad})
+			if e := wantCode(t, err, engine.CodeInvalid); e.Field != "level" {
+				t.Errorf("level %q: invalid field %q, want level", bad, e.Field)
+			}
+		}
+		if reread, _ := env.eng.FindRoom(ctx, env.alice.ID, room.ID); reread.Level != engine.LevelC1 || reread.Feedback {
+			t.Fatalf("stored after the refused edits: %+v", reread)
+		}
+
+		// A room is created with the level and feedback asked for.
+		in := cafe()
+		in.Level, in.Feedback = "a2", &off
+		made, err := env.eng.CreateRoom(ctx, env.alice.ID, in)
+		if err != nil || made.Level != engine.LevelA2 || made.Feedback {
+			t.Fatalf("created with level a2 and feedback off: %+v, %v", made, err)
+		}
+		if reread, _ := env.eng.FindRoom(ctx, env.alice.ID, made.ID); reread.Level != engine.LevelA2 || reread.Feedback {
+			t.Fatalf("stored: %+v", reread)
 		}
 
 		if err := env.eng.DeleteRoom(ctx, env.alice.ID, room.ID); err != nil {
@@ -112,6 +141,10 @@ func TestRoomValidation(t *testing.T) {
 			{"control character", func(in *engine.RoomInput) { in.Situation = "a\x00b" }, "situation"},
 			{"model off the allowlist", func(in *engine.RoomInput) { m := "gpt-5-pro"; in.Model = &m }, "model"},
 			{"model on the allowlist", func(in *engine.RoomInput) { m := "test-model-large"; in.Model = &m }, ""},
+			{"level A1", func(in *engine.RoomInput) { in.Level = "A1" }, ""},
+			{"level in lower case", func(in *engine.RoomInput) { in.Level = " c2 " }, ""},
+			{"unknown level", func(in *engine.RoomInput) { in.Level = "B3" }, "level"},
+			{"level that is not CEFR", func(in *engine.RoomInput) { in.Level = "beginner" }, "level"},
 		}
 		for _, tt := range tests {
 			in := cafe()

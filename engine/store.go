@@ -27,6 +27,9 @@ type UserStore interface {
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	// UpdateUser writes u's email, password hash, display name and locale.
 	UpdateUser(ctx context.Context, u *User) error
+	// UpdateUserLocale writes the user's locale, and nothing else, and
+	// returns the user as stored.
+	UpdateUserLocale(ctx context.Context, id int64, locale string) (*User, error)
 	// DeleteUser removes the user with id and everything it owns (identities, rooms, messages, usage).
 	DeleteUser(ctx context.Context, id int64) error
 	// EnsureIdentityUser returns the user linked to (id.Provider, id.Subject),
@@ -119,6 +122,11 @@ type UsageStore interface {
 	ReserveTokens(ctx context.Context, r *TokenReservation, admit func(spent int64) error) error
 	// ReleaseTokens deletes the reservation with id; one already gone is not an error.
 	ReleaseTokens(ctx context.Context, id int64) error
+	// RecordCall records call, a model call that made no message (a
+	// correction, a hint, a translation: see CallKind), in the usage ledger
+	// (llm_calls and the daily usage totals) and deletes the reservation it
+	// settles (call.ReservationID), in one transaction.
+	RecordCall(ctx context.Context, call *LLMCall) error
 	// ListUsage returns userID's usage per day and model for days >= sinceDay, newest day first.
 	ListUsage(ctx context.Context, userID int64, sinceDay string) ([]Usage, error)
 }

@@ -172,6 +172,22 @@ func (e *Engine) UpdateUser(ctx context.Context, u *User) error {
 	return notFound(e.store.UpdateUser(ctx, u), "User")
 }
 
+// SetUserLocale sets the user's own language, in which the learner's aids
+// (explanations, translations) are written: a language a room can be played
+// in (see Languages), given as a code or a BCP 47 tag ("ko", "ko-KR"). A
+// surface whose interface lacks that language shows its English.
+func (e *Engine) SetUserLocale(ctx context.Context, userID int64, locale string) (*User, error) {
+	code, ok := ParseLanguage(locale)
+	if !ok {
+		return nil, Invalid("locale", "Choose a supported language: %s.", strings.Join(LanguageCodes(), ", "))
+	}
+	u, err := e.store.UpdateUserLocale(ctx, userID, code)
+	if err != nil {
+		return nil, notFound(err, "User")
+	}
+	return u, nil
+}
+
 // DeleteUser deletes a user and everything it owns: identities, rooms,
 // messages, bindings and usage.
 // A turn of the user in flight in this process stops.

@@ -114,3 +114,7 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func (panicModel) Complete(context.Context, engine.StructuredRequest) (engine.StructuredResult, error) {
+	panic("the model broke")
+}

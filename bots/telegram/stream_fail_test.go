@@ -122,3 +122,7 @@ func TestTypingStopsWhenTheTurnPanics(t *testing.T) {
 		}
 	})
 }
+
+func (panicModel) Complete(context.Context, engine.StructuredRequest) (engine.StructuredResult, error) {
+	panic("the model broke")
+}

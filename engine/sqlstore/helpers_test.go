@@ -36,6 +36,8 @@ func mustCreateRoom(t *testing.T, db *sqlstore.DB, owner *engine.User, title str
 		Situation: "Ordering coffee in Seoul",
 		UserRole:  "customer",
 		BotRole:   "barista",
+		Level:     engine.LevelA2,
+		Feedback:  true,
 	}
 	if err := db.CreateRoom(context.Background(), r, 0); err != nil {
 		t.Fatalf("CreateRoom(%q): %v", title, err)

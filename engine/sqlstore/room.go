@@ -23,6 +23,8 @@ type roomRow struct {
 	UserRole  string    `bun:"user_role"`
 	BotRole   string    `bun:"bot_role"`
 	Model     *string   `bun:"model"` // NULL: the configured default
+	Level     string    `bun:"level"`
+	Feedback  bool      `bun:"feedback"`
 	CreatedAt time.Time `bun:"created_at"`
 	UpdatedAt time.Time `bun:"updated_at"`
 }
@@ -38,6 +40,8 @@ func newRoomRow(r *engine.Room) *roomRow {
 		UserRole:  r.UserRole,
 		BotRole:   r.BotRole,
 		Model:     r.Model,
+		Level:     string(r.Level),
+		Feedback:  r.Feedback,
 		CreatedAt: r.CreatedAt,
 		UpdatedAt: r.UpdatedAt,
 	}
@@ -54,6 +58,8 @@ func (r *roomRow) room() *engine.Room {
 		UserRole:  r.UserRole,
 		BotRole:   r.BotRole,
 		Model:     r.Model,
+		Level:     engine.Level(r.Level),
+		Feedback:  r.Feedback,
 		CreatedAt: normalize(r.CreatedAt),
 		UpdatedAt: normalize(r.UpdatedAt),
 	}
@@ -158,10 +164,14 @@ func (db *DB) UpdateRoom(ctx context.Context, ownerID, id int64, u engine.RoomUp
 		{"situation", u.Situation},
 		{"user_role", u.UserRole},
 		{"bot_role", u.BotRole},
+		{"level", u.Level},
 	} {
 		if f.value != nil {
 			q = q.Set("? = ?", bun.Ident(f.column), *f.value)
 		}
+	}
+	if u.Feedback != nil {
+		q = q.Set("feedback = ?", *u.Feedback)
 	}
 	if u.Model != nil {
 		var model *string // NULL: the default model

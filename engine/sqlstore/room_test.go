@@ -63,8 +63,27 @@ func TestRoomCRUD(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Model != nil || got.Title != only || got.Situation != kyoto || got.BotRole != host || got.Language != ja {
+		if got.Model != nil || got.Title != only || got.Situation != kyoto || got.BotRole != host || got.Language != ja ||
+			got.Level != engine.LevelA2 || !got.Feedback {
 			t.Errorf("after resetting the model, then changing the title: %+v", got)
+		}
+
+		// The level and the feedback switch are patched like any field, and
+		// only when set.
+		c1, off := "C1", false
+		if _, err := db.UpdateRoom(ctx, owner.ID, r.ID, engine.RoomUpdate{Level: &c1, Feedback: &off}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UpdateRoom(ctx, owner.ID, r.ID, engine.RoomUpdate{Title: &tea}); err != nil {
+			t.Fatal(err)
+		}
+		got, err = db.FindRoom(ctx, owner.ID, r.ID)
+		if err != nil || got.Level != engine.LevelC1 || got.Feedback || got.Title != tea {
+			t.Errorf("after setting level C1 and feedback off, then the title: %+v, %v", got, err)
+		}
+		on := true
+		if got, err = db.UpdateRoom(ctx, owner.ID, r.ID, engine.RoomUpdate{Feedback: &on}); err != nil || !got.Feedback || got.Level != engine.LevelC1 {
+			t.Errorf("after switching feedback on: %+v, %v", got, err)
 		}
 
 		if n, err := db.CountRooms(ctx, owner.ID); err != nil || n != 1 {
@@ -172,7 +191,7 @@ func TestCreateRoomForUnknownOwner(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		t.Parallel()
 		for _, max := range []int{0, 3} { // unlimited, and counted under the owner's lock
-			err := db.CreateRoom(context.Background(), &engine.Room{OwnerID: 12345, Language: "ko", Situation: "s", UserRole: "u", BotRole: "b"}, max)
+			err := db.CreateRoom(context.Background(), &engine.Room{OwnerID: 12345, Language: "ko", Situation: "s", UserRole: "u", BotRole: "b", Level: engine.LevelB1}, max)
 			wantNotFound(t, fmt.Sprintf("CreateRoom(unknown owner, max %d)", max), err)
 		}
 	})
@@ -187,7 +206,7 @@ func TestCreateRoomAtItsLimit(t *testing.T) {
 		ctx := context.Background()
 		alice, bob := mustCreateUser(t, db, "alice@example.com"), mustCreateUser(t, db, "bob@example.com")
 		room := func(owner *engine.User) *engine.Room {
-			return &engine.Room{OwnerID: owner.ID, Language: "ko", Situation: "s", UserRole: "u", BotRole: "b"}
+			return &engine.Room{OwnerID: owner.ID, Language: "ko", Situation: "s", UserRole: "u", BotRole: "b", Level: engine.LevelB1}
 		}
 		for i := range 2 {
 			if err := db.CreateRoom(ctx, room(alice), 2); err != nil {

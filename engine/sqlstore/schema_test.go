@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite testdata/schema.txt from the SQ
 
 // schemaFile lists, one line per column, the schema both dialects must end
 // with after migrating: "table.column type null|not null", types reduced to
-// integer, text and timestamp.
+// integer, text, boolean and timestamp.
 const schemaFile = "testdata/schema.txt"
 
 // TestSchemaMatchesAcrossDialects checks that the migrations of every dialect
@@ -108,6 +108,8 @@ func columnKind(typ string) string {
 		return "integer"
 	case t == "text":
 		return "text"
+	case t == "boolean":
+		return "boolean"
 	case strings.HasPrefix(t, "timestamp"):
 		return "timestamp"
 	default:

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -19,6 +20,7 @@ type llmCallRow struct {
 	ID               int64         `bun:"id,pk,autoincrement"`
 	RoomID           int64         `bun:"room_id,nullzero"` // NULL once the room is deleted
 	UserID           int64         `bun:"user_id"`
+	Kind             string        `bun:"kind"`
 	Model            string        `bun:"model"`
 	PromptTokens     int           `bun:"prompt_tokens"`
 	CompletionTokens int           `bun:"completion_tokens"`
@@ -30,12 +32,18 @@ type llmCallRow struct {
 	CreatedAt        time.Time     `bun:"created_at"`
 }
 
-// newLLMCallRow returns the row for c, its durations in milliseconds.
+// newLLMCallRow returns the row for c, its durations in milliseconds, its
+// kind CallReply when it names none.
 func newLLMCallRow(c *engine.LLMCall) *llmCallRow {
+	kind := c.Kind
+	if kind == "" {
+		kind = engine.CallReply
+	}
 	return &llmCallRow{
 		ID:               c.ID,
 		RoomID:           c.RoomID,
 		UserID:           c.UserID,
+		Kind:             string(kind),
 		Model:            c.Model,
 		PromptTokens:     c.PromptTokens,
 		CompletionTokens: c.CompletionTokens,
@@ -99,6 +107,34 @@ func recordCall(ctx context.Context, tx bun.Tx, c *llmCallRow) error {
 		Set("completion_tokens = ud.completion_tokens + EXCLUDED.completion_tokens").
 		Exec(ctx)
 	return err
+}
+
+// RecordCall, in one transaction, appends call, a model call that produced
+// no message of its own (a correction, a hint, a translation), to the ledger
+// and to the user's totals for the day of call.CreatedAt in UTC, and deletes
+// the token reservation it settles (call.ReservationID, if any). A zero
+// call.CreatedAt is set to now; call.ID is set. A kind the engine does not
+// know is refused.
+func (db *DB) RecordCall(ctx context.Context, call *engine.LLMCall) error {
+	if call.Kind != "" && !call.Kind.Valid() {
+		return fmt.Errorf("sqlstore: record call: unknown kind %q", call.Kind)
+	}
+	crow := newLLMCallRow(call)
+	crow.ID = 0 // the database assigns it
+	if crow.CreatedAt.IsZero() {
+		crow.CreatedAt = now()
+	}
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := recordCall(ctx, tx, crow); err != nil {
+			return err
+		}
+		return settleReservation(ctx, tx, call.ReservationID)
+	})
+	if err != nil {
+		return wrapErr("record call", err)
+	}
+	call.ID, call.CreatedAt = crow.ID, crow.CreatedAt
+	return nil
 }
 
 // ListUsage returns userID's usage per day and model for days >= sinceDay,

@@ -16,6 +16,7 @@ import (
 type ledgerRow struct {
 	RoomID                         sql.NullInt64
 	UserID                         int64
+	Kind                           string
 	Model                          string
 	PromptTokens, CompletionTokens int
 	Attempts                       int
@@ -28,9 +29,9 @@ func readLedger(t *testing.T, db *sqlstore.DB, id int64) ledgerRow {
 	t.Helper()
 	var r ledgerRow
 	err := sqlstore.BunDB(db).QueryRowContext(context.Background(), `
-		SELECT room_id, user_id, model, prompt_tokens, completion_tokens, attempts, latency_ms, ttft_ms, status, error
+		SELECT room_id, user_id, kind, model, prompt_tokens, completion_tokens, attempts, latency_ms, ttft_ms, status, error
 		FROM llm_calls WHERE id = ?`, id).
-		Scan(&r.RoomID, &r.UserID, &r.Model, &r.PromptTokens, &r.CompletionTokens, &r.Attempts, &r.LatencyMS, &r.TTFTMS, &r.Status, &r.Error)
+		Scan(&r.RoomID, &r.UserID, &r.Kind, &r.Model, &r.PromptTokens, &r.CompletionTokens, &r.Attempts, &r.LatencyMS, &r.TTFTMS, &r.Status, &r.Error)
 	if err != nil {
 		t.Fatalf("read llm_calls %d: %v", id, err)
 	}
@@ -80,7 +81,7 @@ func TestFinishReply(t *testing.T) {
 			t.Errorf("stored reply = %+v, want %+v", msgs[0], reply)
 		}
 		wantLedger := ledgerRow{
-			RoomID: sql.NullInt64{Int64: room.ID, Valid: true}, UserID: user.ID, Model: "gpt-4o-mini",
+			RoomID: sql.NullInt64{Int64: room.ID, Valid: true}, UserID: user.ID, Kind: "reply", Model: "gpt-4o-mini",
 			PromptTokens: 100, CompletionTokens: 12, Attempts: 2, LatencyMS: 1500, TTFTMS: 300, Status: "complete",
 		}
 		if got := readLedger(t, db, call.ID); got != wantLedger {
@@ -201,6 +202,64 @@ func TestLedgerSurvivesDeletedRoom(t *testing.T) {
 		day := second.CreatedAt.Format("2006-01-02")
 		if used, err := tokensUsed(t, db, user.ID, day); err != nil || used != 110 {
 			t.Errorf("TokensUsed = %d, %v; want both turns' 110", used, err)
+		}
+	})
+}
+
+// TestRecordCall records calls that made no message, each with its kind: they
+// are in the ledger and the daily totals like replies, and settle their
+// reservation.
+func TestRecordCall(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		user := mustCreateUser(t, db, "")
+		room := mustCreateRoom(t, db, user, "r")
+		now := time.Now().UTC()
+		day := now.Format("2006-01-02")
+		held := &engine.TokenReservation{UserID: user.ID, Day: day, Tokens: 500, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+		if err := db.ReserveTokens(ctx, held, func(int64) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+
+		feedback := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Kind: engine.CallFeedback, Model: "coach", PromptTokens: 40,
+			CompletionTokens: 30, Attempts: 1, Latency: 800 * time.Millisecond, Status: engine.StatusComplete, ReservationID: held.ID}
+		hint := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Kind: engine.CallHint, Model: "coach", PromptTokens: 20,
+			CompletionTokens: 10, Attempts: 2, Status: engine.StatusFailed, Error: string(engine.CodeModelUnavailable)}
+		for _, c := range []*engine.LLMCall{feedback, hint} {
+			if err := db.RecordCall(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			if c.ID == 0 || c.CreatedAt.IsZero() {
+				t.Fatalf("RecordCall left %+v", c)
+			}
+		}
+		wantFeedback := ledgerRow{RoomID: sql.NullInt64{Int64: room.ID, Valid: true}, UserID: user.ID, Kind: "feedback", Model: "coach",
+			PromptTokens: 40, CompletionTokens: 30, Attempts: 1, LatencyMS: 800, Status: "complete"}
+		if got := readLedger(t, db, feedback.ID); got != wantFeedback {
+			t.Errorf("feedback row = %+v, want %+v", got, wantFeedback)
+		}
+		if got := readLedger(t, db, hint.ID); got.Kind != "hint" || got.Status != "failed" || got.Error != "model_unavailable" {
+			t.Errorf("hint row = %+v, want kind hint, failed", got)
+		}
+		if n := countRows(t, db, "token_reservations", "id = ?", held.ID); n != 0 {
+			t.Error("the settled reservation was kept")
+		}
+		if used, err := tokensUsed(t, db, user.ID, day); err != nil || used != 100 {
+			t.Errorf("TokensUsed = %d, %v; want 40+30+20+10 = 100", used, err)
+		}
+		usage, err := db.ListUsage(ctx, user.ID, day)
+		if err != nil || len(usage) != 1 || usage[0].Calls != 2 {
+			t.Errorf("ListUsage = %+v, %v; want the two calls", usage, err)
+		}
+
+		bad := &engine.LLMCall{UserID: user.ID, Kind: "gossip", Model: "coach", Status: engine.StatusComplete}
+		if err := db.RecordCall(ctx, bad); err == nil {
+			t.Error("a call of an unknown kind was recorded")
+		}
+		if n := countRows(t, db, "llm_calls", "user_id = ?", user.ID); n != 2 {
+			t.Errorf("%d ledger rows, want 2", n)
 		}
 	})
 }

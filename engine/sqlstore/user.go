@@ -127,6 +127,24 @@ func (db *DB) UpdateUser(ctx context.Context, u *engine.User) error {
 	return nil
 }
 
+// UpdateUserLocale writes locale to the user with id, and no other column,
+// and returns the user as stored (RETURNING), or engine.ErrNotFound.
+func (db *DB) UpdateUserLocale(ctx context.Context, id int64, locale string) (*engine.User, error) {
+	row := new(userRow)
+	res, err := db.bun.NewUpdate().Model(row).
+		Set("locale = ?", locale).
+		Where("u.id = ?", id).
+		Returning("*").
+		Exec(ctx)
+	if err != nil {
+		return nil, wrapErr("update user locale", err)
+	}
+	if err := checkAffected("update user locale", res); err != nil {
+		return nil, err
+	}
+	return row.user(), nil
+}
+
 // DeleteUser removes the user with id; the schema's foreign keys cascade to
 // everything it owns: identities, rooms and their messages, usage.
 func (db *DB) DeleteUser(ctx context.Context, id int64) error {

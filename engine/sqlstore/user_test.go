@@ -257,3 +257,27 @@ func TestDeleteUserCascades(t *testing.T) {
 		}
 	})
 }
+
+// UpdateUserLocale writes the locale and nothing else.
+func TestUpdateUserLocale(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		u := mustCreateUser(t, db, "locale@example.com")
+		got, err := db.UpdateUserLocale(ctx, u.ID, "de")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := *u
+		want.Locale = "de"
+		if !reflect.DeepEqual(*got, want) {
+			t.Errorf("UpdateUserLocale = %+v, want %+v", *got, want)
+		}
+		if reread, err := db.FindUserByID(ctx, u.ID); err != nil || !reflect.DeepEqual(*reread, want) {
+			t.Errorf("stored = %+v, %v; want %+v", reread, err, want)
+		}
+		_, err = db.UpdateUserLocale(ctx, u.ID+1000, "ja")
+		wantNotFound(t, "UpdateUserLocale(unknown user)", err)
+	})
+}

@@ -22,6 +22,7 @@ type Request struct {
 	Stream              bool
 	StreamOptions       *StreamOptions
 	User                string
+	ResponseFormat      *ResponseFormat // nil when the request sent none
 }
 
 // Message is one message of a request's prompt.
@@ -33,6 +34,31 @@ type Message struct {
 // StreamOptions are a request's stream_options.
 type StreamOptions struct {
 	IncludeUsage bool `json:"include_usage"`
+}
+
+// ResponseFormat is a request's response_format: type text, json_object or
+// json_schema (with the schema).
+type ResponseFormat struct {
+	Type       string          `json:"type"`
+	JSONSchema *JSONSchemaSpec `json:"json_schema"`
+}
+
+// JSONSchemaSpec is the json_schema of a response_format.
+type JSONSchemaSpec struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Schema      json.RawMessage `json:"schema"`
+	Strict      bool            `json:"strict"`
+}
+
+// Kind returns the name of the JSON schema the request asks its answer to
+// follow, which is the kind of a structured request (feedback, hint, …), or
+// "" for a plain chat completion.
+func (r Request) Kind() string {
+	if r.ResponseFormat == nil || r.ResponseFormat.JSONSchema == nil {
+		return ""
+	}
+	return r.ResponseFormat.JSONSchema.Name
 }
 
 // LastUserMessage returns the content of the last message with role user, ""
@@ -58,12 +84,13 @@ type chatBody struct {
 		Role    string          `json:"role"`
 		Content json.RawMessage `json:"content"`
 	} `json:"messages"`
-	MaxTokens           int            `json:"max_tokens"`
-	MaxCompletionTokens int            `json:"max_completion_tokens"`
-	Temperature         *float32       `json:"temperature"`
-	Stream              bool           `json:"stream"`
-	StreamOptions       *StreamOptions `json:"stream_options"`
-	User                string         `json:"user"`
+	MaxTokens           int             `json:"max_tokens"`
+	MaxCompletionTokens int             `json:"max_completion_tokens"`
+	Temperature         *float32        `json:"temperature"`
+	Stream              bool            `json:"stream"`
+	StreamOptions       *StreamOptions  `json:"stream_options"`
+	User                string          `json:"user"`
+	ResponseFormat      *ResponseFormat `json:"response_format"`
 }
 
 // decodeChat fills r's body fields from its raw JSON body.
@@ -74,6 +101,7 @@ func (r *Request) decodeChat() error {
 	}
 	r.Model, r.MaxTokens, r.MaxCompletionTokens = b.Model, b.MaxTokens, b.MaxCompletionTokens
 	r.Temperature, r.Stream, r.StreamOptions, r.User = b.Temperature, b.Stream, b.StreamOptions, b.User
+	r.ResponseFormat = b.ResponseFormat
 	for _, m := range b.Messages {
 		r.Messages = append(r.Messages, Message{Role: m.Role, Content: contentText(m.Content)})
 	}

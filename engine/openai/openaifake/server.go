@@ -24,7 +24,12 @@ import (
 type Server struct {
 	// Default decides the reply to a chat completion when no enqueued reply
 	// is left; nil means Echo. Set it before sending the requests it is for.
+	// Structured requests (see Request.Kind) are not its business.
 	Default func(req Request) Reply
+	// KindDefault decides the reply to a structured request when none is
+	// enqueued for its kind (see EnqueueKind); nil means EmptyObject. Set it
+	// before sending the requests it is for.
+	KindDefault func(req Request) Reply
 	// Models are the ids GET /v1/models lists.
 	Models []string
 
@@ -34,6 +39,7 @@ type Server struct {
 
 	mu    sync.Mutex
 	queue []Reply
+	kinds map[string][]Reply // replies enqueued per kind of structured request
 	reqs  []Request
 }
 
@@ -59,6 +65,32 @@ func (s *Server) Enqueue(replies ...Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.queue = append(s.queue, replies...)
+}
+
+// EnqueueKind queues replies for the next structured requests of kind (the
+// name of their response_format JSON schema, see Request.Kind), one reply per
+// request, in order. A structured request takes only from its kind's queue,
+// and a chat completion never does, so that a test can script the reply and
+// the aids beside it however their requests interleave.
+func (s *Server) EnqueueKind(kind string, replies ...Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kinds == nil {
+		s.kinds = map[string][]Reply{}
+	}
+	s.kinds[kind] = append(s.kinds[kind], replies...)
+}
+
+// RequestsOfKind returns the requests received so far whose kind is kind
+// ("" for plain chat completions), in order of arrival.
+func (s *Server) RequestsOfKind(kind string) []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.Path == "/v1/chat/completions" && r.Kind() == kind {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Requests returns a copy of every request received so far, in order of
@@ -122,20 +154,34 @@ func (s *Server) record(req Request) {
 }
 
 // next records a chat-completion request and returns its number (from 1) and
-// its reply: the next enqueued one, else Default's.
+// its reply: the next one enqueued for it (by Enqueue, or by EnqueueKind for
+// a structured request), else Default's (KindDefault's).
 func (s *Server) next(req Request) (int, Reply) {
+	kind := req.Kind()
 	s.mu.Lock()
 	s.reqs = append(s.reqs, req)
 	n := len(s.reqs)
-	if len(s.queue) > 0 {
+	if kind == "" && len(s.queue) > 0 {
 		reply := s.queue[0]
 		s.queue = s.queue[1:]
 		s.mu.Unlock()
 		return n, reply
 	}
+	if q := s.kinds[kind]; kind != "" && len(q) > 0 {
+		s.kinds[kind] = q[1:]
+		s.mu.Unlock()
+		return n, q[0]
+	}
 	def := s.Default
+	if kind != "" {
+		def = s.KindDefault
+	}
 	s.mu.Unlock()
-	if def == nil {
+	switch {
+	case def != nil:
+	case kind != "":
+		def = EmptyObject
+	default:
 		def = Echo
 	}
 	return n, def(req)

@@ -1,0 +1,70 @@
+package api
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The OpenAPI document's schemas name the same fields as the types the
+// handlers encode and decode: a field added to one and not the other fails
+// here.
+func TestOpenAPISchemasMatchTypes(t *testing.T) {
+	doc := openAPIDocument()
+	schemas := dig(doc, "components", "schemas")
+	paths := dig(doc, "paths")
+	body := func(path, method string) obj {
+		return dig(paths, path, method, "requestBody", "content", "application/json", "schema")
+	}
+	response := func(path, method, status string) obj {
+		return dig(paths, path, method, "responses", status, "content", "application/json", "schema")
+	}
+	for _, tt := range []struct {
+		name   string
+		schema obj
+		typ    any
+	}{
+		{"Room", dig(schemas, "Room"), RoomResponse{}},
+		{"User", dig(schemas, "User"), UserResponse{}},
+		{"Message", dig(schemas, "Message"), MessageResponse{}},
+		{"POST /rooms body", body("/api/v1/rooms", "post"), roomRequest{}},
+		{"PATCH /rooms/{id} body", body("/api/v1/rooms/{id}", "patch"), roomRequest{}},
+		{"PATCH /auth/me body", body("/api/v1/auth/me", "patch"), updateMeRequest{}},
+		{"GET /meta answer", response("/api/v1/meta", "get", "200"), MetaBody{}},
+	} {
+		var documented []string
+		for k := range dig(tt.schema, "properties") {
+			documented = append(documented, k)
+		}
+		slices.Sort(documented)
+		if want := jsonFields(reflect.TypeOf(tt.typ)); !slices.Equal(documented, want) {
+			t.Errorf("%s: documented %v, the %T fields are %v", tt.name, documented, tt.typ, want)
+		}
+	}
+}
+
+// jsonFields returns the JSON names of a struct type's fields, sorted.
+func jsonFields(typ reflect.Type) []string {
+	var names []string
+	for f := range typ.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// dig returns the object at keys inside o, nil when there is none.
+func dig(o obj, keys ...string) obj {
+	for _, k := range keys {
+		next, _ := o[k].(obj)
+		if next == nil {
+			return nil
+		}
+		o = next
+	}
+	return o
+}
