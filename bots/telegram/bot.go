@@ -24,6 +24,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/chatplay/chatplay/bots/connect"
+	"github.com/chatplay/chatplay/bots/sequence"
 	"github.com/chatplay/chatplay/engine"
 )
 
@@ -57,8 +58,10 @@ type Bot struct {
 	stopWork context.CancelFunc
 	inflight sync.WaitGroup
 	seqMu    sync.Mutex
-	queues   map[seqKey][]*models.Update // updates waiting, per user and chat (sequence.go)
-	draining bool                        // set by drain: onUpdate takes no more updates
+	draining bool // set by drain: onUpdate takes no more updates
+	// lines runs each user's updates in a chat in order, bounded; slowDowns
+	// the answers to the updates refused (sequence.go).
+	lines, slowDowns *sequence.Queues[seqKey]
 	// handled, when set (by tests), is called when an update's handling ends.
 	handled func(updateID int64)
 }
@@ -84,9 +87,9 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 		pacer:       newPacer(cfg.EditInterval, time.Now),
 		wait:        sleep,
 		typingEvery: 4 * time.Second,
-		queues:      make(map[seqKey][]*models.Update),
 		link:        connect.New("telegram", log),
 	}
+	b.lines, b.slowDowns = newQueues()
 	b.work, b.stopWork = context.WithCancel(context.Background())
 	opts := []bot.Option{
 		bot.WithServerURL(cfg.APIURL),

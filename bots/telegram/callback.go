@@ -10,7 +10,7 @@ import (
 // the engine with the presser's own user: a room that is not theirs is not
 // found.
 func (b *Bot) onCallback(ctx context.Context, req *request) {
-	b.answerCallback(ctx, req)
+	b.answerCallback(ctx, req, "")
 	l := req.lang
 	c, ok := parseCallback(req.data)
 	if !ok {

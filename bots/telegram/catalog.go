@@ -146,6 +146,11 @@ var catalog = map[string]map[lang]string{
 	"textOnly":       {langEn: "I can only read text messages.", langKo: "텍스트 메시지만 읽을 수 있어요.", langJa: "テキストメッセージしか読めません。"},
 	"emptyReply":     {langEn: "(no reply — try /retry)", langKo: "(답장이 없어요 — /retry 를 해 보세요)", langJa: "（返事がありません — /retry をお試しください）"},
 	"replyUnshown":   {langEn: "(the reply could not be shown in full — try /retry)", langKo: "(답장을 다 보여 드리지 못했어요 — /retry 를 해 보세요)", langJa: "（返事をすべて表示できませんでした — /retry をお試しください）"},
+	"slowDown": {
+		langEn: "Slow down, please: I am still answering your earlier messages. Send this one again once I have.",
+		langKo: "조금만 천천히 보내 주세요. 아직 앞의 메시지에 답하고 있어요. 답이 끝나면 이 메시지를 다시 보내 주세요.",
+		langJa: "少しゆっくりお願いします。まだ前のメッセージに答えています。答え終わったら、これをもう一度送ってください。",
+	},
 
 	// Errors, one per engine code (and the invalid fields).
 	"errNotFound":      {langEn: "That room was not found. See /rooms.", langKo: "방을 찾을 수 없어요. /rooms 를 확인해 주세요.", langJa: "ルームが見つかりません。/rooms を確認してください。"},

@@ -14,6 +14,9 @@ import (
 // answers 429.
 const maxAttempts = 4
 
+// maxCallbackText is Telegram's bound on the text of a callback answer.
+const maxCallbackText = 200
+
 // noPreview keeps links in replies from unfolding into previews.
 var noPreview = &models.LinkPreviewOptions{IsDisabled: bot.True()}
 
@@ -90,10 +93,11 @@ func (b *Bot) say(ctx context.Context, req *request, text string, markup models.
 	return id
 }
 
-// answerCallback stops the spinner on a pressed button.
-func (b *Bot) answerCallback(ctx context.Context, req *request) {
+// answerCallback stops the spinner on a pressed button, showing text (plain,
+// at most maxCallbackText characters) when it is not empty.
+func (b *Bot) answerCallback(ctx context.Context, req *request, text string) {
 	err := b.call(ctx, req.chatID, "answerCallbackQuery", func(ctx context.Context) error {
-		_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: req.callbackID})
+		_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: req.callbackID, Text: text})
 		return err
 	})
 	if err != nil {

@@ -28,7 +28,8 @@ var _ http.Handler = webhookHandler{}
 // service's HTTP listener in webhook mode. It answers 405 to anything but
 // POST and 401 to a missing or wrong X-Telegram-Bot-Api-Secret-Token, before
 // reading the body or touching anything. An update is answered 200 only once
-// it is queued where shutdown waits for it; while the bot is not running
+// it is queued where shutdown waits for it (or, past its user's bound, its
+// "slow down" answer is: sequence.go); while the bot is not running
 // (starting, or stopping) the answer is 503, and Telegram delivers the update
 // again later.
 func (b *Bot) WebhookHandler() http.Handler { return webhookHandler{b: b} }
