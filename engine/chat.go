@@ -130,8 +130,10 @@ func (e *Engine) lastUserMessage(ctx context.Context, roomID int64) (*Message, e
 // locked and returns the user message to answer: a new one (ID 0) that turn
 // stores, or a stored one; nil opens the scene.
 func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, sink Sink,
-	prepare func(ctx context.Context, sc *scene) (*Message, error)) (*TurnResult, error) {
+	prepare func(ctx context.Context, sc *scene) (*Message, error)) (_ *TurnResult, err error) {
 	sink = sink.orDiscard()
+	sink, observed := e.observeTurn(source, sink)
+	defer func() { observed(err) }()
 	if !source.Valid() {
 		return nil, Invalid("source", "Unknown source.")
 	}
@@ -310,6 +312,7 @@ func (e *Engine) streamReply(ctx context.Context, req ModelRequest, reply *Messa
 			return call, err // the next attempt could not finish in time
 		}
 		e.log.Info("engine: retrying model call", "attempt", call.Attempts, "wait", wait, "err", err)
+		e.metrics.ModelRetry(CallReply, me.Kind)
 		if serr := e.sleep(ctx, wait); serr != nil {
 			return call, err
 		}

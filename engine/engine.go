@@ -49,6 +49,9 @@ type Deps struct {
 	Now     func() time.Time // the clock; time.Now by default
 	// Sleep waits d or until ctx ends; tests replace it to skip backoff.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Metrics observes turns, model calls, tokens and room waits; NopMetrics
+	// by default.
+	Metrics Metrics
 }
 
 // Engine is the role-play service. It is safe for concurrent use.
@@ -62,6 +65,7 @@ type Engine struct {
 	log     *slog.Logger
 	now     func() time.Time
 	sleep   func(ctx context.Context, d time.Duration) error
+	metrics Metrics
 
 	// life is cancelled when Close gives up waiting: in-flight turns stop.
 	windows *windowCache
@@ -108,6 +112,13 @@ func New(cfg Config, deps Deps) *Engine {
 	}
 	if e.model == nil {
 		e.model = UnconfiguredModel{Setting: "model.base_url"}
+	}
+	if e.metrics = deps.Metrics; e.metrics == nil {
+		e.metrics = NopMetrics{}
+	} else { // every model call, ledger row and room wait is seen, whoever makes it
+		e.model = observedModel{Model: e.model, m: e.metrics}
+		e.store = observedStore{Store: e.store, m: e.metrics}
+		e.locker = timedLocker{RoomLocker: e.locker, m: e.metrics, now: e.now}
 	}
 	e.windows = newWindowCache(cfg.Prompt.CachedRooms)
 	e.life, e.stop = context.WithCancel(context.Background())
