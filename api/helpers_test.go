@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chatplay/chatplay/api"
 	"github.com/chatplay/chatplay/engine"
@@ -23,6 +24,7 @@ import (
 	"github.com/chatplay/chatplay/engine/openai/openaifake"
 	"github.com/chatplay/chatplay/engine/sqlstore"
 	"github.com/chatplay/chatplay/engine/tiktoken"
+	"github.com/chatplay/chatplay/metrics"
 )
 
 // testSecret is the JWT key of test servers.
@@ -39,6 +41,7 @@ type testServer struct {
 	srv    *httptest.Server
 	cfg    api.Config
 	ecfg   engine.Config
+	reg    *prometheus.Registry // the server's metrics, served at /metrics
 }
 
 // setup may change the engine and API configs of a test server.
@@ -64,7 +67,8 @@ func newServerWith(t testing.TB, db *sqlstore.DB, opts serverOptions, tweaks ...
 	if opts.store == nil {
 		opts.store = db
 	}
-	ts := &testServer{t: t, db: db, fake: openaifake.New(t)}
+	ts := &testServer{t: t, db: db, fake: openaifake.New(t), reg: prometheus.NewRegistry()}
+	m := metrics.New(ts.reg)
 	ts.ecfg = engine.DefaultConfig()
 	ts.ecfg.Models = engine.ModelPolicy{Default: "test-model"}
 	ts.ecfg.Retry.BaseDelay = time.Millisecond
@@ -77,12 +81,14 @@ func newServerWith(t testing.TB, db *sqlstore.DB, opts serverOptions, tweaks ...
 		tw(&ts.ecfg, &ts.cfg)
 	}
 	ts.eng = engine.New(ts.ecfg, engine.Deps{
-		Store:  opts.store,
-		Model:  openai.New(openai.Config{BaseURL: ts.fake.URL(), Timeout: 10 * time.Second}),
-		Tokens: mustTokenizer(t),
-		Logger: opts.log,
+		Store:   opts.store,
+		Model:   openai.New(openai.Config{BaseURL: ts.fake.URL(), Timeout: 10 * time.Second}),
+		Tokens:  mustTokenizer(t),
+		Logger:  opts.log,
+		Metrics: m,
 	})
-	ts.router = api.NewRouter(api.Deps{Engine: ts.eng, Sessions: db, Ready: db.Ping, Logger: opts.log, Auth: ts.cfg})
+	ts.router = api.NewRouter(api.Deps{Engine: ts.eng, Sessions: db, Ready: db.Ping, Logger: opts.log, Auth: ts.cfg,
+		Metrics: m, MetricsHandler: metrics.Handler(ts.reg)})
 	ts.srv = httptest.NewServer(ts.router)
 	t.Cleanup(ts.srv.Close)
 	return ts

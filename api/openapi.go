@@ -107,8 +107,12 @@ func openAPIDocument() obj {
 		"servers":  []obj{{"url": "/"}},
 		"security": []obj{{"bearer": []string{}}},
 		"paths": obj{
-			"/healthz":          obj{"get": op("The process is up.", false, nil, obj{"200": noBody})},
-			"/readyz":           obj{"get": op("The database answers; \"bots\" shows each chat bot's state with its platform (connected, retrying, disabled), which does not change the status.", false, nil, obj{"200": noBody, "503": noBody})},
+			"/healthz": obj{"get": op("The process is up.", false, nil, obj{"200": noBody})},
+			"/readyz": obj{"get": op("Each component's state: the database (pinged), the model (its last call), the Telegram and Discord bots (their connection). "+
+				"503 (unavailable) only when the database does not answer; degraded (200) when another component is not well.", false, nil,
+				obj{"200": jsonResponse("Ready or degraded.", ref("Readiness")), "503": jsonResponse("The database does not answer.", ref("Readiness"))})},
+			"/metrics": obj{"get": op("Prometheus metrics, in the text exposition format; served here when metrics.enabled is on and metrics.addr is empty.", false, nil,
+				obj{"200": obj{"description": "The metrics.", "content": obj{"text/plain": obj{"schema": obj{"type": "string"}}}}})},
 			"/api/openapi.json": obj{"get": op("This document.", false, nil, obj{"200": noBody})},
 			"/api/v1/auth/signup": obj{"post": op("Create an account and sign in.", false,
 				jsonBody(object([]string{"email", "password"}, obj{"email": str(""), "password": str("8 to 128 characters, not a common password."),
@@ -175,7 +179,15 @@ func openAPIDocument() obj {
 			"schemas": obj{
 				"User": user, "Room": room, "Message": message,
 				"RoomBody": object([]string{"room"}, obj{"room": ref("Room")}),
-				"Turn":     object([]string{"reply"}, obj{"message": ref("Message"), "reply": ref("Message")}),
+				"Readiness": object([]string{"status", "components"}, obj{
+					"status": obj{"type": "string", "enum": []string{StatusReady, StatusDegraded, StatusUnavailable}},
+					"components": obj{"type": "object", "description": "By name: database, model, telegram, discord.",
+						"additionalProperties": ref("Component")}}),
+				"Component": object([]string{"status"}, obj{
+					"status": str("database: ok or unavailable; model: ok, untested, failing or not_configured; " +
+						"telegram and discord: connected, starting, retrying, disabled or not_configured."),
+					"error": str("Why the component is not well: short, free of secrets (a model error kind, a bot's last connection error).")}),
+				"Turn": object([]string{"reply"}, obj{"message": ref("Message"), "reply": ref("Message")}),
 				"Auth": object([]string{"user", "access_token", "token_type", "expires_in", "refresh_token"}, obj{
 					"user": ref("User"), "access_token": str("A JWT, about 15 minutes of life."), "token_type": str("Bearer"),
 					"expires_in": obj{"type": "integer"}, "refresh_token": str("Opaque; single use.")}),

@@ -32,6 +32,8 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		{"PATCH /rooms/{id} body", body("/api/v1/rooms/{id}", "patch"), roomRequest{}},
 		{"PATCH /auth/me body", body("/api/v1/auth/me", "patch"), updateMeRequest{}},
 		{"GET /meta answer", response("/api/v1/meta", "get", "200"), MetaBody{}},
+		{"Readiness", dig(schemas, "Readiness"), readiness{}},
+		{"Component", dig(schemas, "Component"), Component{}},
 	} {
 		var documented []string
 		for k := range dig(tt.schema, "properties") {

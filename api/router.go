@@ -22,11 +22,17 @@ type Deps struct {
 	Sessions engine.SessionStore
 	// Ready reports whether the service can take traffic (the database answers).
 	Ready func(ctx context.Context) error
-	// Bots, when set, returns each chat bot's state with its platform
-	// ("connected", "retrying", …), which /readyz shows beside its status.
-	// A bot that cannot reach its platform does not make the service unready.
-	Bots   func() map[string]string
-	Logger *slog.Logger
+	// Components, when set, returns the state of the service's other parts
+	// (the model, the chat bots) by name, which /readyz shows beside the
+	// database's. One that is not well makes the service "degraded", never
+	// unready: only the database does.
+	Components func() map[string]Component
+	// Metrics, when set, counts every request the router answers.
+	Metrics RequestObserver
+	// MetricsHandler, when set, is served at GET /metrics (the Prometheus
+	// metrics, when they are on this listener).
+	MetricsHandler http.Handler
+	Logger         *slog.Logger
 	// Auth configures accounts, tokens, cookies, CORS and request limits.
 	Auth Config
 	// Routes are other surfaces' endpoints (a Telegram webhook, a Discord
@@ -75,27 +81,19 @@ func newRouter(d Deps) (*gin.Engine, *handlers) {
 		panic("api: trusted proxies: " + err.Error())
 	}
 	h := newHandlers(d)
+	if d.Metrics != nil { // first: it sees the status of a recovered panic
+		r.Use(observeRequests(d.Metrics, d.Now))
+	}
 	r.Use(noSniff, gin.Recovery(), h.cors) // cors answers preflights, which match no route
 	r.NoRoute(h.noRoute)
 
 	r.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
-	r.GET("/readyz", func(c *gin.Context) {
-		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
-		defer cancel()
-		status, body := http.StatusOK, gin.H{"status": "ready"}
-		if d.Ready != nil {
-			if err := d.Ready(ctx); err != nil {
-				d.Logger.Warn("api: not ready", "err", err)
-				status, body = http.StatusServiceUnavailable, gin.H{"status": "unavailable"}
-			}
-		}
-		if d.Bots != nil {
-			body["bots"] = d.Bots()
-		}
-		c.JSON(status, body)
-	})
+	r.GET("/readyz", readyz(d))
+	if d.MetricsHandler != nil {
+		r.GET("/metrics", gin.WrapH(d.MetricsHandler))
+	}
 	r.GET("/api/openapi.json", serveOpenAPI)
 
 	v1 := r.Group(apiPrefix, h.limitBody)

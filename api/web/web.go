@@ -157,9 +157,10 @@ func SecurityHeaders(h http.Header) {
 }
 
 // APIPrefixes are the first path segments that belong to the API handler,
-// never to the web app: the JSON API, the health endpoints and the bots'
-// endpoints.
-var APIPrefixes = []string{"api", "healthz", "readyz", "discord", "telegram"}
+// never to the web app: the JSON API, the health endpoints, the metrics, the
+// bots' endpoints, and debug (never served here: pprof lives on the admin
+// listener, so /debug/… is a plain 404, not the web app).
+var APIPrefixes = []string{"api", "healthz", "readyz", "metrics", "debug", "discord", "telegram"}
 
 // Mount returns the handler of the whole service: requests whose path starts
 // with one of APIPrefixes, and every request that is not a GET or a HEAD (a

@@ -181,7 +181,7 @@ func TestMountRoutes(t *testing.T) {
 func TestIsAPIPath(t *testing.T) {
 	for path, want := range map[string]bool{
 		"/api/v1/auth/me": true, "/api": true, "/api/": true, "/healthz": true, "/readyz": true,
-		"/discord/x": true, "/telegram/webhook": true,
+		"/discord/x": true, "/telegram/webhook": true, "/metrics": true, "/debug/pprof/": true,
 		"/": false, "/apix": false, "/rooms": false, "/js/api.js": false, "/healthzz": false,
 	} {
 		if got := web.IsAPIPath(path); got != want {

@@ -212,6 +212,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// SQL returns the connection pool, for its statistics (the metrics' pool
+// collector). Queries go through the store's methods, never through it.
+func (db *DB) SQL() *sql.DB {
+	return db.bun.DB
+}
+
 // Dialect returns DialectSQLite or DialectPostgres.
 func (db *DB) Dialect() string {
 	return db.dialect
