@@ -71,6 +71,11 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Transport sends the REST requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
+	// Observe, when set, is told of each interaction and gateway message the
+	// bot takes in: its kind (command, autocomplete, component, modal,
+	// message, other) and its outcome (handled, duplicate, ignored, failed,
+	// throttled). It must not block.
+	Observe func(kind, outcome string)
 }
 
 // Bot is the Discord surface. It is safe for concurrent use.

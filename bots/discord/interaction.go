@@ -31,6 +31,8 @@ func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.Interactio
 // transport: it claims the interaction id (a repeated delivery does nothing),
 // makes the Discord user a chatplay user, and routes the interaction.
 func (b *Bot) handleInteraction(ctx context.Context, in *discordgo.Interaction, respond responder) {
+	kind, outcome := interactionKind(in.Type), outcomeIgnored
+	defer func() { b.observe(kind, outcome) }()
 	du := discordUser(in)
 	if du == nil || in.ID == "" || in.Token == "" {
 		b.log.Warn("discord: interaction without a user, id or token", "type", in.Type)
@@ -41,18 +43,22 @@ func (b *Bot) handleInteraction(ctx context.Context, in *discordgo.Interaction, 
 	defer b.recoverInteraction(ctx, x)
 	claimed, err := b.eng.ClaimEvent(ctx, engine.ProviderDiscord, "interaction:"+in.ID)
 	if err != nil {
+		outcome = outcomeFailed
 		x.fail(ctx, err, "")
 		return
 	}
 	if !claimed {
+		outcome = outcomeDuplicate
 		b.log.Info("discord: interaction already handled", "interaction", in.ID)
 		return
 	}
 	x.user, err = b.eng.EnsureIdentityUser(ctx, engine.ProviderDiscord, du.ID, du.Username, du.GlobalName, string(in.Locale))
 	if err != nil {
+		outcome = outcomeFailed
 		x.fail(ctx, err, "")
 		return
 	}
+	outcome = outcomeHandled
 	if b.beforeRoute != nil {
 		b.beforeRoute(in)
 	}

@@ -72,6 +72,7 @@ func (b *Bot) slowDown(ctx context.Context, m *discordgo.Message) {
 	if err != nil {
 		return
 	}
+	b.observe(kindMessage, outcomeThrottled)
 	b.log.Warn("discord: messages coming faster than they are played", "channel", m.ChannelID, "max_queued", maxQueuedMessages)
 	b.answerMessage(ctx, &channelOutlet{s: b.session, channelID: m.ChannelID, replyTo: m.ID}, text(user.Locale, msgSlowDown))
 }
@@ -81,6 +82,8 @@ func (b *Bot) slowDown(ctx context.Context, m *discordgo.Message) {
 // active room. Anything else (bots, other people, other channels) is
 // ignored. Each message id has one effect.
 func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message) {
+	outcome := outcomeIgnored
+	defer func() { b.observe(kindMessage, outcome) }()
 	if !playable(m) {
 		return
 	}
@@ -98,7 +101,9 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message) {
 	}
 	claimed, err := b.eng.ClaimEvent(ctx, engine.ProviderDiscord, "message:"+m.ID)
 	if err != nil || !claimed {
+		outcome = outcomeDuplicate
 		if err != nil {
+			outcome = outcomeFailed
 			b.log.Error("discord: claim message", "message", m.ID, errAttr(err))
 		}
 		return
@@ -114,10 +119,12 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message) {
 	}
 	if err != nil {
 		if engine.ErrorCode(err) != engine.CodeNotFound {
+			outcome = outcomeFailed
 			b.log.Error("discord: identity", errAttr(err))
 		}
 		return
 	}
+	outcome = outcomeHandled
 	out := &channelOutlet{s: b.session, channelID: m.ChannelID, replyTo: m.ID}
 	defer b.recoverMessage(ctx, out, user.Locale)
 	room, err := b.eng.BoundRoom(ctx, user.ID, engine.ProviderDiscord, scope)

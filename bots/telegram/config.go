@@ -61,6 +61,10 @@ type Config struct {
 	// being handled finish (a reply being streamed) before cancelling them;
 	// default DefaultShutdownGrace.
 	ShutdownGrace time.Duration
+	// Observe, when set, is told of each update the bot takes in: its kind
+	// (message, command, callback, other) and its outcome (handled,
+	// duplicate, ignored, failed, throttled). It must not block.
+	Observe func(kind, outcome string)
 }
 
 // secretPattern is what Telegram accepts as a webhook secret_token.

@@ -116,6 +116,7 @@ func (b *Bot) slowDown(ctx context.Context, req *request) {
 			b.log.Error("telegram: panic answering slow down", "update", req.updateID, "panic", p)
 		}
 	}()
+	b.observe(req.kind(), outcomeThrottled)
 	b.log.Warn("telegram: updates coming faster than they are handled", "update_id", req.updateID,
 		"chat", req.chatID, "max_queued", maxQueuedUpdates)
 	text := req.lang.t("slowDown") // plain text too: a callback answer takes no markup

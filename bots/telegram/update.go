@@ -13,6 +13,8 @@ import (
 // (a duplicate delivery, even a concurrent one, stops here), makes sure its
 // sender is a chatplay user, and dispatches it.
 func (b *Bot) handle(ctx context.Context, upd *models.Update) {
+	kind, outcome := kindOther, outcomeIgnored
+	defer func() { b.observe(kind, outcome) }()
 	me := b.me.Load()
 	if me == nil {
 		b.log.Error("telegram: update before getMe", "update", upd.ID)
@@ -22,22 +24,27 @@ func (b *Bot) handle(ctx context.Context, upd *models.Update) {
 	if req == nil {
 		return
 	}
+	kind = req.kind()
 	claimed, err := b.eng.ClaimEvent(ctx, engine.ProviderTelegram, b.eventID(upd.ID))
 	if err != nil {
+		outcome = outcomeFailed
 		b.log.Error("telegram: claim update", "update", upd.ID, "err", err)
 		b.replyError(ctx, req, err)
 		return
 	}
 	if !claimed {
+		outcome = outcomeDuplicate
 		b.log.Info("telegram: duplicate update ignored", "update", upd.ID)
 		return
 	}
 	req.user, err = b.eng.EnsureIdentityUser(ctx, engine.ProviderTelegram, strconv.FormatInt(req.from.ID, 10),
 		req.from.Username, displayName(req.from), req.from.LanguageCode)
 	if err != nil {
+		outcome = outcomeFailed
 		b.replyError(ctx, req, err)
 		return
 	}
+	outcome = outcomeHandled
 	switch {
 	case req.callbackID != "":
 		b.onCallback(ctx, req)
