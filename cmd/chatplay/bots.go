@@ -29,12 +29,18 @@ type surfaces struct {
 	routes []api.Route
 }
 
-// newSurfaces builds the bots whose tokens are set.
-func newSurfaces(cfg Config, eng *engine.Engine, log *slog.Logger) (*surfaces, error) {
+// newSurfaces builds the bots whose tokens are set; observe, when set, gives
+// each bot its Config.Observe.
+func newSurfaces(cfg Config, eng *engine.Engine, log *slog.Logger, observe func(bot string) func(kind, outcome string)) (*surfaces, error) {
+	if observe == nil {
+		observe = func(string) func(kind, outcome string) { return nil }
+	}
 	s := &surfaces{bots: make(map[string]runner)}
 	grace := cfg.Server.ShutdownTimeout - 2*time.Second
 	if cfg.Telegram.Token != "" {
-		bot, err := telegram.New(cfg.Telegram.telegramConfig(grace), eng, log.With("surface", "telegram"))
+		tc := cfg.Telegram.telegramConfig(grace)
+		tc.Observe = observe("telegram")
+		bot, err := telegram.New(tc, eng, log.With("surface", "telegram"))
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
@@ -44,7 +50,9 @@ func newSurfaces(cfg Config, eng *engine.Engine, log *slog.Logger) (*surfaces, e
 		}
 	}
 	if cfg.Discord.Token != "" {
-		bot, err := discord.New(cfg.Discord.discordConfig(grace), eng, log) // it tags its own log lines
+		dc := cfg.Discord.discordConfig(grace)
+		dc.Observe = observe("discord")
+		bot, err := discord.New(dc, eng, log) // it tags its own log lines
 		if err != nil {
 			return nil, fmt.Errorf("discord: %w", err)
 		}
@@ -52,15 +60,6 @@ func newSurfaces(cfg Config, eng *engine.Engine, log *slog.Logger) (*surfaces, e
 		s.routes = append(s.routes, api.Route{Method: http.MethodPost, Path: "/discord/interactions", Handler: bot.InteractionsHandler()})
 	}
 	return s, nil
-}
-
-// states returns each bot's state with its platform, for /readyz.
-func (s *surfaces) states() map[string]string {
-	out := make(map[string]string, len(s.bots))
-	for name, bot := range s.bots {
-		out[name] = string(bot.State().Status)
-	}
-	return out
 }
 
 // run starts every bot and returns a func that waits for all of them to stop

@@ -25,8 +25,9 @@ func readyz(addr string) (int, map[string]any) {
 }
 
 // A bot whose platform cannot be reached at start keeps trying, logs it
-// (never its token), and /readyz shows it retrying while the service stays
-// ready; the other bot shows connected.
+// (never its token), and /readyz shows it retrying, with its last error,
+// while the service stays up (degraded, 200); the other bot shows connected,
+// the model without a key not configured.
 func TestServeShowsBotsInReadiness(t *testing.T) {
 	dc := discordfake.New(t)
 	addr := freeAddr(t)
@@ -48,17 +49,25 @@ func TestServeShowsBotsInReadiness(t *testing.T) {
 
 	var status int
 	var body map[string]any
+	component := func(name string) map[string]any {
+		comps, _ := body["components"].(map[string]any)
+		c, _ := comps[name].(map[string]any)
+		return c
+	}
 	for range 200 {
 		status, body = readyz(addr)
-		bots, _ := body["bots"].(map[string]any)
-		if bots["telegram"] == "retrying" && bots["discord"] == "connected" {
+		if component("telegram")["status"] == "retrying" && component("discord")["status"] == "connected" {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if bots, _ := body["bots"].(map[string]any); status != http.StatusOK || body["status"] != "ready" ||
-		bots["telegram"] != "retrying" || bots["discord"] != "connected" {
+	if status != http.StatusOK || body["status"] != "degraded" || component("telegram")["status"] != "retrying" ||
+		component("discord")["status"] != "connected" || component("database")["status"] != "ok" ||
+		component("model")["status"] != "not_configured" {
 		t.Fatalf("/readyz = %d %v\n%s", status, body, logs.String())
+	}
+	if e, _ := component("telegram")["error"].(string); e == "" || strings.Contains(e, "UNREACHABLE") {
+		t.Fatalf("telegram's error = %q: want the last one, without the token", e)
 	}
 	cancel()
 	select {

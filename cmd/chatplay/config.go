@@ -30,6 +30,8 @@ type Config struct {
 	Auth     AuthConfig     `yaml:"auth"`
 	Telegram TelegramConfig `yaml:"telegram"`
 	Discord  DiscordConfig  `yaml:"discord"`
+	Metrics  MetricsConfig  `yaml:"metrics"`
+	Admin    AdminConfig    `yaml:"admin"`
 	Log      LogConfig      `yaml:"log"`
 }
 
@@ -119,6 +121,7 @@ func defaultConfig() Config {
 		Auth:     defaultAuthConfig(),
 		Telegram: defaultTelegramConfig(),
 		Discord:  defaultDiscordConfig(),
+		Metrics:  MetricsConfig{Enabled: true},
 		Log:      LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -344,6 +347,7 @@ func (c Config) validate() error {
 	if c.Discord.Token != "" && c.Discord.ApplicationID == "" {
 		bad("discord.application_id", "must be set with the Discord token")
 	}
+	c.validateOps(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

@@ -101,6 +101,12 @@ func TestInvalidConfigNamesTheKey(t *testing.T) {
 		{"", map[string]string{"CHATPLAY_SERVER_READ_TIMEOUT": "0s"}, "server.read_timeout"},
 		{"", map[string]string{"CHATPLAY_SERVER_IDLE_TIMEOUT": "-1s"}, "server.idle_timeout"},
 		{"server:\n  read_header_timeout: 0s\n", nil, "server.read_header_timeout"},
+		{"", map[string]string{"CHATPLAY_METRICS_ADDR": "9090"}, "metrics.addr"},                                   // no colon
+		{"", map[string]string{"CHATPLAY_METRICS_ADDR": ":8080", "CHATPLAY_SERVER_ADDR": ":8080"}, "metrics.addr"}, // the main listener's
+		{"", map[string]string{"CHATPLAY_METRICS_ENABLED": "maybe"}, "metrics.enabled"},
+		{"", map[string]string{"CHATPLAY_ADMIN_ADDR": "localhost"}, "admin.addr"},
+		{"", map[string]string{"CHATPLAY_ADMIN_ADDR": "127.0.0.1:8080"}, "admin.addr"}, // server.addr's default
+		{"", map[string]string{"CHATPLAY_ADMIN_ADDR": ":9090", "CHATPLAY_METRICS_ADDR": "127.0.0.1:9090"}, "admin.addr"},
 	}
 	for _, tt := range tests {
 		path := writeFile(t, tt.file)

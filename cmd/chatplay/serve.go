@@ -38,7 +38,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	defer closeLocks() // after the engine has closed: deferred calls run in reverse
-	eng, err := newEngine(cfg, db, locker, log)
+	obs := newObservability(cfg, db)
+	eng, err := newEngine(cfg, db, locker, obs.engineMetrics(), log)
 	if err != nil {
 		return err
 	}
@@ -51,12 +52,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	go eng.RunRecovery(context.WithoutCancel(ctx))
 	go housekeeping(ctx, db, eng, log)
-	bots, err := newSurfaces(cfg, eng, log)
+	bots, err := newSurfaces(cfg, eng, log, obs.botObserver)
 	if err != nil {
 		return err
 	}
-	router := api.NewRouter(api.Deps{Engine: eng, Sessions: db, Ready: db.Ping, Logger: log,
-		Auth: cfg.Auth.apiConfig(secret), Routes: bots.routes, Bots: bots.states})
+	deps := api.Deps{Engine: eng, Sessions: db, Ready: db.Ping, Logger: log,
+		Auth: cfg.Auth.apiConfig(secret), Routes: bots.routes, Components: components(obs.health, bots)}
+	obs.apiDeps(cfg, &deps)
+	router := api.NewRouter(deps)
 
 	srv := &http.Server{
 		Addr:              cfg.Server.Addr,
@@ -77,6 +80,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("chatplay is serving", "addr", ln.Addr().String(), "version", buildVersion(),
 		"database", db.Dialect(), "model", cfg.Model.Default, "model_base_url", redactURL(cfg.Model.BaseURL))
 
+	stopSide, err := obs.sideListeners(ctx, cfg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), sideShutdownGrace)
+		defer cancel()
+		stopSide(sctx)
+	}()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	waitBots := bots.run(ctx, log)
@@ -136,13 +149,13 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*sqlstore.DB,
 }
 
 // newEngine builds the engine and its model client from config.
-func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, log *slog.Logger) (*engine.Engine, error) {
+func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, metrics engine.Metrics, log *slog.Logger) (*engine.Engine, error) {
 	tokens, err := tiktoken.New(cfg.Model.Tokenizer)
 	if err != nil {
 		return nil, fmt.Errorf("model.tokenizer: %w", err)
 	}
 	var model engine.Model
-	if cfg.Model.APIKey == "" && cfg.Model.BaseURL == openAIURL {
+	if !modelConfigured(cfg) {
 		log.Warn("no model API key: rooms work, but chat turns will fail until CHATPLAY_MODEL_API_KEY (or OPENAI_API_KEY) is set, or model.base_url points at a local OpenAI-compatible server")
 		model = engine.UnconfiguredModel{Setting: "CHATPLAY_MODEL_API_KEY (or OPENAI_API_KEY)"}
 	} else {
@@ -169,7 +182,7 @@ func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, log *sl
 		Recovery: engine.RecoveryPolicy{LeaseTTL: cfg.Database.LeaseTTL, LeaseRenew: cfg.Database.LeaseRenew,
 			PartialSaveInterval: cfg.Database.PartialSaveInterval},
 	}
-	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Logger: log}), nil
+	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Logger: log, Metrics: metrics}), nil
 }
 
 // redactURL returns u without credentials or query, fit for a log line.

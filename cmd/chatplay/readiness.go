@@ -1,0 +1,66 @@
+package main
+
+import (
+	"github.com/chatplay/chatplay/api"
+	"github.com/chatplay/chatplay/bots/connect"
+	"github.com/chatplay/chatplay/engine"
+)
+
+// maxComponentError is the longest reason /readyz gives for a component, in
+// characters: enough to tell a DNS failure from a 401, short enough for a
+// probe's log.
+const maxComponentError = 160
+
+// The statuses /readyz gives the model and the bots, beside connect's.
+const (
+	statusOK            = api.StatusOK
+	statusUntested      = "untested"       // the model is configured and no call has been made yet
+	statusFailing       = "failing"        // the model's last call failed (error: its kind)
+	statusNotConfigured = "not_configured" // no model key; a bot without a token
+)
+
+// modelComponent is the model's state for /readyz.
+func modelComponent(st engine.ModelState) api.Component {
+	switch {
+	case !st.Configured:
+		return api.Component{Status: statusNotConfigured, Error: "no model API key (CHATPLAY_MODEL_API_KEY) nor local model server", Degraded: true}
+	case st.Calls == 0:
+		return api.Component{Status: statusUntested}
+	case st.Failing():
+		return api.Component{Status: statusFailing, Error: "last call: " + string(st.LastKind), Degraded: true}
+	}
+	return api.Component{Status: statusOK}
+}
+
+// botComponent is a bot's state for /readyz; a nil bot has no token.
+func botComponent(bot runner) api.Component {
+	if bot == nil {
+		return api.Component{Status: statusNotConfigured}
+	}
+	st := bot.State()
+	c := api.Component{Status: string(st.Status), Error: shorten(st.Err, maxComponentError)}
+	if st.Status != connect.Connected {
+		c.Degraded = true
+	}
+	return c
+}
+
+// components returns /readyz's components beside the database.
+func components(health *engine.ModelHealth, s *surfaces) func() map[string]api.Component {
+	return func() map[string]api.Component {
+		return map[string]api.Component{
+			"model":    modelComponent(health.State()),
+			"telegram": botComponent(s.bots["telegram"]),
+			"discord":  botComponent(s.bots["discord"]),
+		}
+	}
+}
+
+// shorten returns s cut to at most n characters, with an ellipsis when cut.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
