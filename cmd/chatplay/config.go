@@ -149,11 +149,11 @@ func loadConfig(path string, mustExist bool, getenv func(string) string) (Config
 func inFile(path string, err error) error {
 	joined, ok := err.(interface{ Unwrap() []error })
 	if !ok {
-		return fmt.Errorf("config %s: %w", path, err)
+		return fmt.Errorf("config file %s: %w", path, err)
 	}
 	var errs []error
 	for _, e := range joined.Unwrap() {
-		errs = append(errs, fmt.Errorf("config %s: %w", path, e))
+		errs = append(errs, fmt.Errorf("config file %s: %w", path, e))
 	}
 	return errors.Join(errs...)
 }
