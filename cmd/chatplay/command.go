@@ -134,9 +134,6 @@ func (e *usageError) usageLine() string {
 	return "usage: chatplay [-config FILE] COMMAND [FLAGS] [ARGS]\nRun 'chatplay help' for the commands.\n"
 }
 
-// errHelp is returned by parseFlags when help was asked for and given.
-var errHelp = flag.ErrHelp
-
 // parseFlags parses args with fs, letting flags come before, between and
 // after the positional arguments (`chatplay migrate down -yes`), and returns
 // the positional ones.
@@ -158,7 +155,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // parseCommand parses the command line of command c (after its name) into o
 // and returns its positional arguments; help asked for is written to stdout
-// and reported as errHelp.
+// and reported as flag.ErrHelp.
 func parseCommand(c command, args []string, o *options, stdout io.Writer) ([]string, error) {
 	fs := flag.NewFlagSet("chatplay "+c.name, flag.ContinueOnError)
 	c.flags(fs, o)
@@ -166,7 +163,7 @@ func parseCommand(c command, args []string, o *options, stdout io.Writer) ([]str
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		c.writeHelp(stdout)
-		return nil, errHelp
+		return nil, flag.ErrHelp
 	case err != nil:
 		return nil, &usageError{err: err, command: c.name}
 	}

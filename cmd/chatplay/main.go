@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return &usageError{err: fmt.Errorf("unknown command %q", top.Arg(0))}
 	}
 	positional, err := parseCommand(c, top.Args()[1:], &o, stdout)
-	if errors.Is(err, errHelp) {
+	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil {
