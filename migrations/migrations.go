@@ -12,6 +12,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"regexp"
 
 	"github.com/uptrace/bun/migrate"
 )
@@ -44,4 +45,32 @@ func FS(dialect string) (fs.FS, error) {
 		return fs.Sub(files, dialect)
 	}
 	return nil, fmt.Errorf("migrations: unknown dialect %q (want sqlite or postgres)", dialect)
+}
+
+// dropTable finds the tables a down migration drops.
+var dropTable = regexp.MustCompile(`(?i)\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?"?([\w.]+)"?`)
+
+// DroppedTables returns the tables that rolling back the migration called
+// name (its time stamp, as bun names it: 20261125000001) drops, in order, as
+// its down step of dialect says.
+func DroppedTables(dialect, name string) ([]string, error) {
+	dir, err := FS(dialect)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := fs.Glob(dir, name+"_*.down.sql")
+	if err != nil || len(paths) == 0 {
+		return nil, fmt.Errorf("migrations: no down step for %s in %s", name, dialect)
+	}
+	var tables []string
+	for _, path := range paths {
+		sql, err := fs.ReadFile(dir, path)
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		for _, m := range dropTable.FindAllStringSubmatch(string(sql), -1) {
+			tables = append(tables, m[1])
+		}
+	}
+	return tables, nil
 }

@@ -39,3 +39,25 @@ func TestNewUnknownDialect(t *testing.T) {
 		t.Fatal(`New("mysql") succeeded, want an error`)
 	}
 }
+
+// DroppedTables reads what a down step drops: the initial schema's tables,
+// children first, in both dialects.
+func TestDroppedTables(t *testing.T) {
+	for _, dialect := range migrations.Dialects {
+		ms, err := migrations.New(dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := migrations.DroppedTables(dialect, ms.Sorted()[0].Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"usage_daily", "llm_calls", "messages", "rooms", "identities", "users"}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the initial migration drops %v, want %v", dialect, got, want)
+		}
+		if _, err := migrations.DroppedTables(dialect, "19990101000000"); err == nil {
+			t.Errorf("%s: a migration that does not exist has no down step", dialect)
+		}
+	}
+}

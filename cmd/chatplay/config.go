@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
+	"net"
 	"net/url"
 	"os"
 	"reflect"
@@ -12,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Config is every setting of chatplay. config.yaml at the repository root
@@ -135,7 +132,7 @@ func loadConfig(path string, mustExist bool, getenv func(string) string) (Config
 		switch {
 		case err == nil:
 			if err := decodeYAML(data, &cfg); err != nil {
-				return cfg, fmt.Errorf("config %s: %w", path, err)
+				return cfg, inFile(path, err)
 			}
 		case errors.Is(err, os.ErrNotExist) && !mustExist:
 		default:
@@ -151,15 +148,17 @@ func loadConfig(path string, mustExist bool, getenv func(string) string) (Config
 	return cfg, cfg.validate()
 }
 
-// decodeYAML decodes data strictly (an unknown key is an error) and refuses
-// secrets written in the file.
-func decodeYAML(data []byte, cfg *Config) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
-		return err
+// inFile prefixes err, or each error err joins, with the config file's name.
+func inFile(path string, err error) error {
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return fmt.Errorf("config file %s: %w", path, err)
 	}
-	return refuseSecrets(reflect.ValueOf(cfg).Elem(), "")
+	var errs []error
+	for _, e := range joined.Unwrap() {
+		errs = append(errs, fmt.Errorf("config file %s: %w", path, e))
+	}
+	return errors.Join(errs...)
 }
 
 // refuseSecrets fails when a secret field was set from a file.
@@ -281,9 +280,7 @@ func (c Config) validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s (%s): %s", key, envName("CHATPLAY", key), fmt.Sprintf(format, args...)))
 	}
-	if c.Server.Addr == "" {
-		bad("server.addr", "must be set, e.g. :8080")
-	}
+	checkAddr(c.Server.Addr, bad)
 	if c.Server.ShutdownTimeout <= 0 {
 		bad("server.shutdown_timeout", "must be positive")
 	}
@@ -357,6 +354,27 @@ func (c Config) validate() error {
 		bad("log.format", "must be text or json")
 	}
 	return errors.Join(errs...)
+}
+
+// checkAddr checks server.addr: host:port or :port. A value without a colon
+// (a bare port or host name) is explained as such, since net.Listen's own
+// message ("missing port in address") does not say what to write.
+func checkAddr(addr string, bad func(key, format string, args ...any)) {
+	const key = "server.addr"
+	switch {
+	case addr == "":
+		bad(key, "must be set, e.g. :8080")
+	case !strings.Contains(addr, ":"):
+		if _, err := strconv.Atoi(addr); err == nil {
+			bad(key, "%q has no colon: it must be host:port or :port; for port %s on every interface write \":%s\", on this machine only \"127.0.0.1:%s\"", addr, addr, addr, addr)
+		} else {
+			bad(key, "%q has no colon: it must be host:port or :port, e.g. %s:8080 or :8080", addr, addr)
+		}
+	default:
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			bad(key, "%q is not host:port or :port (an IPv6 host goes in brackets: [::1]:8080)", addr)
+		}
+	}
 }
 
 func sortedKeys(m map[string]int64) []string {

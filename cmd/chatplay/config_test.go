@@ -125,3 +125,78 @@ func TestMissingConfigFile(t *testing.T) {
 		t.Fatal("a -config file that does not exist must be an error")
 	}
 }
+
+// A config file's errors name the line, the key and its environment variable,
+// suggest the closest key for a misspelt one, and never show a Go type.
+func TestConfigFileErrorsSpeakInKeys(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"modle:\n  default: x\n", []string{"line 1", "unknown key modle", "did you mean model?"}},
+		{"model:\n  defualt: x\n", []string{"line 2", "unknown key model.defualt", "did you mean model.default?"}},
+		{"model:\n  colour: blue\n", []string{"line 2", "unknown key model.colour"}},
+		{"addr: \":8080\"\n", []string{"unknown key addr", "did you mean server.addr?"}},
+		{"model:\n  timeout: soon\n", []string{"line 2", "model.timeout (CHATPLAY_MODEL_TIMEOUT)", "not a duration"}},
+		{"limits:\n  turns_per_minute: many\n", []string{"limits.turns_per_minute (CHATPLAY_LIMITS_TURNS_PER_MINUTE)", "not a whole number"}},
+		{"database:\n  migrate_on_start: maybe\n", []string{"database.migrate_on_start", "not true or false"}},
+		{"model:\n  temperature: warm\n", []string{"model.temperature", "not a number"}},
+		{"model: fast\n", []string{"line 1", "model", "a section of keys"}},
+		{"server:\n  addr: [a, b]\n", []string{"server.addr (CHATPLAY_SERVER_ADDR)", "a single value, not a list"}},
+		{"model:\n  allowed:\n    a: b\n", []string{"model.allowed", "a list"}},
+		{"server:\n  addr: \":1\"\n  addr: \":2\"\n", []string{"line 3", "server.addr", "twice"}},
+		{"server:\n\taddr: x\n", []string{"line 2", "not valid YAML"}},
+	}
+	for _, tt := range tests {
+		path := writeFile(t, tt.file)
+		_, err := loadConfig(path, true, env(nil))
+		if err == nil {
+			t.Errorf("file %q loaded", tt.file)
+			continue
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("file %q: error %q, want it to say %q", tt.file, err, want)
+			}
+		}
+		for _, goType := range []string{"main.", "time.Duration", "type ", "int64", "float64", "[]string", "unmarshal"} {
+			if strings.Contains(err.Error(), goType) {
+				t.Errorf("file %q: error %q shows a Go type (%q)", tt.file, err, goType)
+			}
+		}
+	}
+}
+
+// A config file decodes every kind of value the config has; null leaves the
+// default.
+func TestConfigFileValues(t *testing.T) {
+	path := writeFile(t, "server:\n  addr: \":9090\"\n  shutdown_timeout: 3s\nmodel:\n  allowed: [a, b]\n  temperature: 0.5\n  default:\n"+
+		"database:\n  migrate_on_start: false\nlimits:\n  tokens_per_day: 5\n")
+	cfg, err := loadConfig(path, true, env(map[string]string{"CHATPLAY_AUTH_JWT_SECRET": strings.Repeat("k", 40)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Server.Addr != ":9090" || cfg.Server.ShutdownTimeout != 3*time.Second || !reflect.DeepEqual(cfg.Model.Allowed, []string{"a", "b"}) ||
+		cfg.Model.Temperature != 0.5 || cfg.Model.Default != defaultConfig().Model.Default || cfg.Database.MigrateOnStart || cfg.Limits.TokensPerDay != 5 {
+		t.Fatalf("cfg = %+v", cfg)
+	}
+}
+
+// server.addr needs a port after a colon; the error says so, and what to write.
+func TestServerAddrWithoutColon(t *testing.T) {
+	for addr, want := range map[string]string{
+		"8080":      `write ":8080"`,
+		"localhost": "host:port",
+	} {
+		_, err := loadConfig("", false, env(map[string]string{"CHATPLAY_SERVER_ADDR": addr}))
+		if err == nil || !strings.Contains(err.Error(), "server.addr (CHATPLAY_SERVER_ADDR)") || !strings.Contains(err.Error(), "no colon") ||
+			!strings.Contains(err.Error(), want) {
+			t.Errorf("server.addr %q: error %v, want one explaining the missing colon and %q", addr, err, want)
+		}
+	}
+	for _, addr := range []string{":8080", "127.0.0.1:8080", "[::1]:8080"} {
+		if _, err := loadConfig("", false, env(map[string]string{"CHATPLAY_SERVER_ADDR": addr})); err != nil {
+			t.Errorf("server.addr %q: %v", addr, err)
+		}
+	}
+}

@@ -160,11 +160,11 @@ func TestMigrateCommand(t *testing.T) {
 		{"up", "migrated to"},
 		{"up", "up to date"},
 		{"status", "unapplied: 0\n"},
-		{"down", "rolled back"}, // the group that "up" applied: every migration
+		{"down -yes", "rolled back"}, // the group that "up" applied: every migration
 		{"status", all},
 	} {
 		out.Reset()
-		if err := run(context.Background(), []string{"migrate", step.cmd}, env(vars), &out, &out); err != nil {
+		if err := run(context.Background(), append([]string{"migrate"}, strings.Fields(step.cmd)...), env(vars), &out, &out); err != nil {
 			t.Fatalf("migrate %s: %v", step.cmd, err)
 		}
 		if !strings.Contains(out.String(), step.want) {

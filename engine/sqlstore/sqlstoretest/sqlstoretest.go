@@ -59,6 +59,17 @@ func Each(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 // calls share data, so tests that use Open may run in parallel.
 func Open(tb testing.TB, dialect string) *sqlstore.DB {
 	tb.Helper()
+	db := OpenEmpty(tb, dialect)
+	if err := db.Migrate(context.Background()); err != nil {
+		tb.Fatalf("sqlstoretest: %v", err)
+	}
+	return db
+}
+
+// OpenEmpty is Open without the migrations: a fresh database with no table,
+// as a new deployment meets it.
+func OpenEmpty(tb testing.TB, dialect string) *sqlstore.DB {
+	tb.Helper()
 	var dbURL string
 	switch dialect {
 	case sqlstore.DialectSQLite:
@@ -83,9 +94,6 @@ func Open(tb testing.TB, dialect string) *sqlstore.DB {
 			tb.Errorf("sqlstoretest: close: %v", err)
 		}
 	})
-	if err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("sqlstoretest: %v", err)
-	}
 	return db
 }
 
