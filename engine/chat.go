@@ -18,13 +18,19 @@ const (
 	EventUserMessage  EventKind = iota + 1 // the user's message is stored (Message)
 	EventReplyStarted                      // the reply's row exists, pending (Message)
 	EventDelta                             // a piece of the reply (Delta)
+	// EventFeedback carries the coach's feedback on the user's line
+	// (Feedback). It is never sent through the Sink, whose turn is over when
+	// the reply is done: surfaces get it from TurnResult.WaitFeedback and may
+	// forward it as this event.
+	EventFeedback
 )
 
 // Event is one step of a chat turn, handed to the surface as it happens.
 type Event struct {
-	Kind    EventKind
-	Message *Message
-	Delta   string
+	Kind     EventKind
+	Message  *Message
+	Delta    string
+	Feedback *Feedback // with EventFeedback
 }
 
 // Sink receives a turn's events. It is called from the goroutine that runs the
@@ -46,6 +52,10 @@ type TurnInput struct {
 	RoomID  int64
 	Content string
 	Source  Source
+	// Locale is the learner's own language (web: the user's locale;
+	// Telegram: language_code; Discord: locale), in which the coach explains;
+	// normalised by LearnerLanguage.
+	Locale string
 }
 
 // TurnResult is what a turn stored: the user's message (nil for an opening or a
@@ -53,6 +63,28 @@ type TurnInput struct {
 type TurnResult struct {
 	UserMessage *Message
 	Reply       *Message
+	// Feedback is the coach's feedback on UserMessage as it stood when the
+	// reply was done: pending while the coach still works. It is nil when the
+	// room has feedback off or the turn had no new user line.
+	// (UserMessage.Feedback is the feedback as stored with the line: pending.)
+	Feedback *Feedback
+
+	coach *coachRun // the coach at work on UserMessage; nil: none
+}
+
+// WaitFeedback blocks until the coach is done with the turn's user line or
+// coach.timeout has passed, and returns the feedback as stored (ready or
+// unavailable); if ctx ends first, it returns the feedback as it stands
+// (pending). It returns nil when the turn has no feedback (see Feedback). It
+// is safe to call from any goroutine, any number of times.
+func (r *TurnResult) WaitFeedback(ctx context.Context) *Feedback {
+	if r == nil {
+		return nil
+	}
+	if r.coach == nil {
+		return r.Feedback
+	}
+	return r.coach.wait(ctx)
 }
 
 // SendMessage plays one chat turn: it stores the user's message, then streams
@@ -69,7 +101,8 @@ func (e *Engine) SendMessage(ctx context.Context, in TurnInput, sink Sink) (*Tur
 	sink = sink.orDiscard()
 	return e.turn(ctx, in.UserID, in.RoomID, in.Source, sink, func(ctx context.Context, sc *scene) (*Message, error) {
 		m := &Message{RoomID: sc.room.ID, Role: RoleUser, Content: in.Content, Status: StatusComplete,
-			Source: in.Source, TokenCount: e.tokens.Count(in.Content)}
+			Source: in.Source, TokenCount: e.tokens.Count(in.Content),
+			Feedback: pendingFeedback(sc.room, in.Locale)} // the coach stores and settles it
 		return m, nil // turn stores it
 	})
 }
@@ -214,6 +247,12 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 		return nil, notFound(err, "Room") // deleted while this turn waited for it; else internal
 	}
 	res := &TurnResult{UserMessage: userMsg, Reply: reply}
+	if newUserMsg && userMsg.Feedback != nil {
+		// The coach starts now, beside the reply, which it never waits for.
+		res.coach = e.startCoach(ctx, room, userID, userMsg, previousBotLine(p.messages))
+		res.Feedback = res.coach.current()
+		defer func() { res.Feedback = res.coach.current() }() // as it stands when the reply is done
+	}
 	if newUserMsg {
 		sink(Event{Kind: EventUserMessage, Message: userMsg})
 	}
