@@ -91,9 +91,13 @@ func (b *Bot) say(ctx context.Context, req *request, text string, markup models.
 }
 
 // answerCallback stops the spinner on a pressed button.
-func (b *Bot) answerCallback(ctx context.Context, req *request) {
+func (b *Bot) answerCallback(ctx context.Context, req *request) { b.answerCallbackText(ctx, req, "") }
+
+// answerCallbackText stops the spinner on a pressed button, showing text
+// (when not empty) to the presser alone.
+func (b *Bot) answerCallbackText(ctx context.Context, req *request, text string) {
 	err := b.call(ctx, req.chatID, "answerCallbackQuery", func(ctx context.Context) error {
-		_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: req.callbackID})
+		_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: req.callbackID, Text: text})
 		return err
 	})
 	if err != nil {
