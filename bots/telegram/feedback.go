@@ -15,14 +15,15 @@ import (
 // (model output is untrusted, and a correction is one Telegram message): at
 // most maxFeedbackItems issues, each fragment cut at maxFragmentLen and each
 // explanation at maxExplanationLen, the corrected line at
-// maxCorrectedLen and the note at maxNoteLen. At their edge the message is
-// about 3,600 characters, inside Telegram's 4,096.
+// maxCorrectedLen and the note at maxNoteLen. At their edge, in characters
+// that count twice in UTF-16 (emoji), the message is about 3,800 of
+// Telegram's 4,096 units.
 const (
 	maxFeedbackItems  = 5
-	maxFragmentLen    = 120
-	maxExplanationLen = 280
-	maxCorrectedLen   = 500
-	maxNoteLen        = 280
+	maxFragmentLen    = 60
+	maxExplanationLen = 160
+	maxCorrectedLen   = 300
+	maxNoteLen        = 150
 )
 
 // issueKeys are the catalog keys of the issue kinds.
