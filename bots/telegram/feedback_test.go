@@ -270,3 +270,26 @@ func waitFeedback(t *testing.T, e *env, u telegramfake.User, roomID, msgID int64
 		time.Sleep(5 * time.Millisecond) // polling the database, with a deadline
 	}
 }
+
+// A coach that does not answer holds the user's queue no longer than the
+// coach's timeout: the reply is shown, no correction follows, and the next
+// line is handled.
+func TestSlowCoachDoesNotHoldTheQueue(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db, envOptions{engine: func(c *engine.Config) { c.Coach.Timeout = 50 * time.Millisecond }})
+		room := e.room(alice, aliceDM, cafe("en"))
+		hold := openaifake.NewHold()
+		t.Cleanup(hold.Release)
+		e.model.EnqueueKind("feedback", openaifake.Slow(openaifake.JSON(map[string]any{"corrected": "x", "items": []any{}, "note": "late"}), hold))
+		e.model.Enqueue(openaifake.Reply{Chunks: []string{"First."}}, openaifake.Reply{Chunks: []string{"Second."}})
+		e.send(aliceDM, alice, "one")
+		e.send(aliceDM, alice, "two")
+		if got := e.shown(aliceDM.ID, 0); len(got) != 2 || got[0] != "First." || got[1] != "Second." {
+			t.Fatalf("shown = %q, want the two replies only", got)
+		}
+		msgs := e.history(alice, room.ID)
+		if msgs[0].Feedback == nil || msgs[0].Feedback.Status != engine.FeedbackUnavailable {
+			t.Fatalf("first line's feedback = %+v, want unavailable", msgs[0].Feedback)
+		}
+	})
+}

@@ -190,15 +190,20 @@ func (b *Bot) translate(ctx context.Context, req *request, roomID, msgID int64, 
 		b.practiceError(ctx, req, err)
 		return
 	}
+	text := strings.TrimSpace(tr.Text)
+	if text == "" {
+		b.sayTo(ctx, req, replyTo, req.lang.t("errModelRejected"), nil)
+		return
+	}
 	const mark, markLen = "🌐 ", 3 // markLen: the mark in UTF-16 code units
-	for i, part := range Split(strings.TrimSpace(tr.Text), MaxMessageLen-markLen) {
-		text := EscapeHTML(part)
+	for i, part := range Split(text, MaxMessageLen-markLen) {
+		html := EscapeHTML(part)
 		if i == 0 {
-			text = mark + text
+			html = mark + html
 		} else {
 			replyTo = 0
 		}
-		b.sayTo(ctx, req, replyTo, text, nil)
+		b.sayTo(ctx, req, replyTo, html, nil)
 	}
 }
 
