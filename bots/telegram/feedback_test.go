@@ -112,7 +112,7 @@ func (e *env) buttons(chat int64, msgID int) map[string]string {
 func TestCorrectionFollowsTheReply(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db, envOptions{})
-		room := e.room(bob, bobDM, cafe("en"))
+		room := e.room(bob, bobDM, coached("en"))
 		e.model.Enqueue(openaifake.Reply{Chunks: []string{"Sure, ", "one coffee."}})
 		e.model.EnqueueKind("feedback", openaifake.JSON(map[string]any{
 			"corrected": "I'd like a coffee <please>.",
@@ -169,7 +169,7 @@ func TestCorrectionFollowsTheReply(t *testing.T) {
 func TestFineLineAndUnavailableFeedback(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db, envOptions{})
-		e.room(alice, aliceDM, cafe("en"))
+		e.room(alice, aliceDM, coached("en"))
 		e.model.EnqueueKind("feedback", openaifake.JSON(map[string]any{
 			"corrected": "A coffee, please.", "items": []any{}, "note": "Natural & polite."}))
 		e.send(aliceDM, alice, "A coffee, please.")
@@ -277,7 +277,7 @@ func waitFeedback(t *testing.T, e *env, u telegramfake.User, roomID, msgID int64
 func TestSlowCoachDoesNotHoldTheQueue(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db, envOptions{engine: func(c *engine.Config) { c.Coach.Timeout = 50 * time.Millisecond }})
-		room := e.room(alice, aliceDM, cafe("en"))
+		room := e.room(alice, aliceDM, coached("en"))
 		hold := openaifake.NewHold()
 		t.Cleanup(hold.Release)
 		e.model.EnqueueKind("feedback", openaifake.Slow(openaifake.JSON(map[string]any{"corrected": "x", "items": []any{}, "note": "late"}), hold))

@@ -82,7 +82,7 @@ func TestFeedbackCommand(t *testing.T) {
 		e := newEnv(t, db, envOptions{})
 		japanese := telegramfake.User{ID: 1005, FirstName: "Yuki", LanguageCode: "ja"}
 		jaDM := telegramfake.Chat{ID: 1005, Type: "private"}
-		room := e.room(japanese, jaDM, cafe("ko"))
+		room := e.room(japanese, jaDM, coached("ko"))
 
 		e.send(jaDM, japanese, "/feedback")
 		if got := e.lastText(jaDM.ID); !strings.HasPrefix(got, "このルームでのセリフの添削: オン\n") {
@@ -121,7 +121,7 @@ func TestFeedbackCommand(t *testing.T) {
 func TestEditLevelAndFeedback(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db, envOptions{})
-		room := e.room(alice, aliceDM, cafe("en"))
+		room := e.room(alice, aliceDM, coached("en"))
 		e.send(aliceDM, alice, "/edit")
 		e.press(aliceDM, alice, e.lastID(aliceDM.ID), fmt.Sprintf("field:%d:v", room.ID))
 		if got := e.lastText(aliceDM.ID); !strings.HasPrefix(got, "Your level in this room: B1") {
