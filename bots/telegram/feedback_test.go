@@ -293,3 +293,24 @@ func TestSlowCoachDoesNotHoldTheQueue(t *testing.T) {
 		}
 	})
 }
+
+// When the reply fails, the learner's line (stored) still gets its
+// correction, after the error; the failed reply gets no buttons.
+func TestCorrectionAfterAFailedReply(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db, envOptions{})
+		e.room(alice, aliceDM, coached("en"))
+		e.model.Enqueue(openaifake.Reply{Status: 400, ErrorMessage: "bad request"})
+		e.model.EnqueueKind("feedback", openaifake.JSON(map[string]any{
+			"corrected": "I'd like coffee.", "items": []any{map[string]any{"kind": "naturalness",
+				"original": "I want", "better": "I'd like", "explanation": "Softer."}}, "note": ""}))
+		e.send(aliceDM, alice, "I want coffee.")
+		got := e.shown(aliceDM.ID, 0)
+		if len(got) != 2 || !strings.HasPrefix(got[0], "The model refused") || !strings.HasPrefix(got[1], "✍️ I'd like coffee.") {
+			t.Fatalf("shown = %q, want the error then the correction", got)
+		}
+		if n := len(e.api.Calls("editMessageReplyMarkup")); n != 0 {
+			t.Fatalf("%d keyboards set on a failed reply", n)
+		}
+	})
+}

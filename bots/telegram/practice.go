@@ -21,7 +21,7 @@ const (
 )
 
 // afterReply finishes a turn whose reply is shown: the reply's last message
-// (last, 0 when the reply is not shown whole) gets the buttons 💡 and 🌐,
+// (last, 0 when the reply failed or is not shown whole) gets the buttons 💡 and 🌐,
 // and ✍️ when the room hides its feedback; in a room that shows it, the
 // learner's line then gets its correction as a reply, once the coach is done
 // (WaitFeedback, bounded by the coach's timeout).
@@ -29,11 +29,14 @@ func (b *Bot) afterReply(ctx context.Context, req *request, room *engine.Room, r
 	if res == nil || room == nil {
 		return
 	}
-	hidden := res.Feedback != nil && res.UserMessage != nil && room.FeedbackHidden
+	hidden := room.Feedback && room.FeedbackHidden && res.UserMessage != nil
 	if last != 0 && res.Reply != nil && res.Reply.Status == engine.StatusComplete {
 		ref := ""
-		if hidden {
+		switch {
+		case hidden && res.Feedback != nil: // a new line: req's message shows it
 			ref = feedbackRef(res.UserMessage.ID, req.msgID)
+		case hidden: // /retry: the line was shown by an earlier update
+			ref = feedbackRef(res.UserMessage.ID, 0)
 		}
 		b.setKeyboard(ctx, req.chatID, last, replyKeyboard(req.lang, room.ID, res.Reply.ID, ref))
 	}

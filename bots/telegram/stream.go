@@ -17,7 +17,7 @@ import (
 // short message saying what went wrong. The stream stops however run ends, a
 // panic included, so "typing…" never outlives the update. A reply shown whole
 // then gets its buttons (💡, 🌐, and ✍️ when the room hides its feedback) and
-// the learner's line its correction (afterReply).
+// the learner's line its correction, even when the reply failed (afterReply).
 func (b *Bot) play(ctx context.Context, req *request, room *engine.Room, run func(sink engine.Sink) (*engine.TurnResult, error)) {
 	cr := &chatReply{b: b, chatID: req.chatID, replyTo: req.replyTarget()}
 	st := replystream.Start(ctx, cr, replystream.Options{
@@ -32,12 +32,10 @@ func (b *Bot) play(ctx context.Context, req *request, room *engine.Room, run fun
 	defer st.Close()
 	res, err := run(st.Sink)
 	shown := st.Finish(err == nil)
-	if err != nil {
-		b.replyError(ctx, req, err)
-		return
-	}
 	last := 0
-	if shown.Complete {
+	if err != nil {
+		b.replyError(ctx, req, err) // the learner's line, stored, still gets its correction
+	} else if shown.Complete {
 		last = cr.last
 	}
 	b.afterReply(ctx, req, room, res, last)
