@@ -10,9 +10,13 @@ import (
 // the engine with the presser's own user: a room that is not theirs is not
 // found.
 func (b *Bot) onCallback(ctx context.Context, req *request) {
-	b.answerCallback(ctx, req, "")
 	l := req.lang
 	c, ok := parseCallback(req.data)
+	if ok && practiceVerbs[c.verb] {
+		b.onPracticeButton(ctx, req, c) // answers the press itself
+		return
+	}
+	b.answerCallback(ctx, req, "")
 	if !ok {
 		b.say(ctx, req, l.t("expired"), nil)
 		return
@@ -23,6 +27,12 @@ func (b *Bot) onCallback(ctx context.Context, req *request) {
 		b.askLanguage(ctx, req)
 	case cbLang:
 		b.chooseLanguage(ctx, req, c.arg)
+	case cbNewLevel:
+		b.chooseLevel(ctx, req, c.arg)
+	case cbSetLevel:
+		b.setLevel(ctx, req, c.room, c.arg, true)
+	case cbSetFbMode:
+		b.setFeedbackMode(ctx, req, c.room, c.arg, true)
 	case cbRooms:
 		b.listRooms(ctx, req, c.arg)
 	case cbCancel:
@@ -74,6 +84,10 @@ func (b *Bot) onRoomButton(ctx context.Context, req *request, c callback, room *
 			b.say(ctx, req, l.t("expired"), nil)
 		case f.name == "language":
 			b.say(ctx, req, l.t("askLanguage"), languageKeyboard(room.ID))
+		case f.name == "level":
+			b.say(ctx, req, l.t("levelNow", levelName(l, room.Level)), levelKeyboard(room.ID, room.Level))
+		case f.name == "feedback":
+			b.say(ctx, req, l.t("feedbackNow", l.t("fbMode_"+feedbackMode(room))), feedbackKeyboard(l, room.ID, feedbackMode(room)))
 		default:
 			text := b.addressed(req, l.t("askNewValue", l.t(f.label), f.value(room)))
 			if id := b.say(ctx, req, text, forceReply(l)); id != 0 {

@@ -58,6 +58,8 @@ func TestCallbackDataFitsTelegram(t *testing.T) {
 		newRoomKeyboard(l), languageKeyboard(0), languageKeyboard(maxID), roomKeyboard(l, maxID),
 		fieldsKeyboard(l, maxID), confirmDeleteKeyboard(l, maxID),
 		roomsKeyboard(l, []*engine.Room{room}, fmt.Sprint(maxID)),
+		levelKeyboard(0, engine.LevelC2), levelKeyboard(maxID, engine.LevelA1), feedbackKeyboard(l, maxID, fbHidden),
+		replyKeyboard(l, maxID, maxID, feedbackRef(maxID, 1<<31-1)),
 	}
 	for _, k := range keyboards {
 		for _, row := range k.InlineKeyboard {

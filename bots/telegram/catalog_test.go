@@ -75,6 +75,7 @@ func TestErrorTexts(t *testing.T) {
 		&engine.Error{Code: engine.CodeInvalid, Field: "content", Reason: engine.ReasonRequired},
 		&engine.Error{Code: engine.CodeUnavailable},
 		engine.Internal(nil),
+		engine.Invalid("level", "Choose a CEFR level"),
 	}
 	for _, l := range langs {
 		seen := map[string]bool{}

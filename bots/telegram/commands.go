@@ -16,6 +16,10 @@ var commandList = []struct{ name, desc string }{
 	{"new", "cmdNew"},
 	{"rooms", "cmdRooms"},
 	{"room", "cmdRoom"},
+	{"hint", "cmdHint"},
+	{"translate", "cmdTranslate"},
+	{"level", "cmdLevel"},
+	{"feedback", "cmdFeedback"},
 	{"edit", "cmdEdit"},
 	{"delete", "cmdDelete"},
 	{"reset", "cmdReset"},
@@ -88,14 +92,27 @@ func (b *Bot) onCommand(ctx context.Context, req *request) {
 				return
 			}
 			b.say(ctx, req, l.t("resetDone"), nil)
-			b.openScene(ctx, req, room.ID)
+			b.openScene(ctx, req, room)
 		}
 	case "/retry":
 		if room := b.activeRoom(ctx, req); room != nil {
-			b.play(ctx, req, func(sink engine.Sink) error {
-				_, err := b.eng.Regenerate(ctx, req.user.ID, room.ID, engine.SourceTelegram, sink)
-				return err
+			b.play(ctx, req, room, func(sink engine.Sink) (*engine.TurnResult, error) {
+				return b.eng.Regenerate(ctx, req.user.ID, room.ID, engine.SourceTelegram, sink)
 			})
+		}
+	case "/hint":
+		if room := b.activeRoom(ctx, req); room != nil {
+			b.hint(ctx, req, room.ID, req.msgID)
+		}
+	case "/translate":
+		b.translateCommand(ctx, req)
+	case "/level":
+		if room := b.activeRoom(ctx, req); room != nil {
+			b.levelCommand(ctx, req, room)
+		}
+	case "/feedback":
+		if room := b.activeRoom(ctx, req); room != nil {
+			b.feedbackCommand(ctx, req, room)
 		}
 	default:
 		b.say(ctx, req, l.t("unknownCommand"), nil)
@@ -151,9 +168,8 @@ func (b *Bot) listRooms(ctx context.Context, req *request, cursor string) {
 }
 
 // openScene has the bot say the first line of a room's scene.
-func (b *Bot) openScene(ctx context.Context, req *request, roomID int64) {
-	b.play(ctx, req, func(sink engine.Sink) error {
-		_, err := b.eng.OpenScene(ctx, req.user.ID, roomID, engine.SourceTelegram, sink)
-		return err
+func (b *Bot) openScene(ctx context.Context, req *request, room *engine.Room) {
+	b.play(ctx, req, room, func(sink engine.Sink) (*engine.TurnResult, error) {
+		return b.eng.OpenScene(ctx, req.user.ID, room.ID, engine.SourceTelegram, sink)
 	})
 }

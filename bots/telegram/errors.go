@@ -67,6 +67,12 @@ func invalidText(l lang, e *engine.Error, lim engine.Limits) string {
 			names = append(names, c+" ("+l.languageName(c)+")")
 		}
 		return l.t("errLanguage", strings.Join(names, ", "))
+	case "level":
+		names := make([]string, 0, len(engine.Levels()))
+		for _, lv := range engine.Levels() {
+			names = append(names, string(lv))
+		}
+		return l.t("errLevel", strings.Join(names, ", "))
 	}
 	if f, ok := roomFields[e.Field]; ok {
 		return l.t("errField", l.t(f.label), f.max(lim))

@@ -292,6 +292,13 @@ func cafe(language string) engine.RoomInput {
 	return engine.RoomInput{Language: language, Situation: "ordering coffee", UserRole: "customer", BotRole: "barista", Feedback: &off}
 }
 
+// coached is a valid room with corrections on (the default of a room).
+func coached(language string) engine.RoomInput {
+	in := cafe(language)
+	in.Feedback = nil
+	return in
+}
+
 var (
 	tokenizerOnce sync.Once
 	tokenizer     *tiktoken.Counter

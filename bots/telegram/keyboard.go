@@ -26,6 +26,14 @@ const (
 	cbDelOK   = "delok"   // delok:<room>: delete
 	cbCancel  = "cancel"  // drop the question
 	cbRooms   = "rooms"   // rooms:<cursor>: the next page of /rooms
+
+	// The practice layer (practice.go, feedback.go, level.go).
+	cbNewLevel  = "nlevel" // nlevel::<level>: the level step of /new
+	cbSetLevel  = "level"  // level:<room>:<level>: change the room's level
+	cbSetFbMode = "fbmode" // fbmode:<room>:<on|hidden|off>: change the room's feedback mode
+	cbHint      = "hint"   // hint:<room>: what could I say next?
+	cbTranslate = "tr"     // tr:<room>:<message>: translate a stored message of the room
+	cbFeedback  = "fb"     // fb:<room>:<user message>.<its Telegram message>: show hidden feedback
 )
 
 // callback is parsed callback data.

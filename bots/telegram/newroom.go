@@ -31,7 +31,7 @@ func (b *Bot) chooseLanguage(ctx context.Context, req *request, code string) {
 }
 
 // nextStep is the order of the questions of /new.
-var nextStep = map[string]string{"language": "situation", "situation": "user_role", "user_role": "bot_role"}
+var nextStep = map[string]string{"language": "level", "level": "situation", "situation": "user_role", "user_role": "bot_role"}
 
 // advance asks the next question of /new, or creates the room once every
 // field is answered (or the one the engine refused is answered again).
@@ -41,7 +41,7 @@ func (b *Bot) advance(ctx context.Context, req *request, w *wizard) {
 		return
 	}
 	b.wizards.drop(req.chatID, req.from.ID)
-	b.createRoom(ctx, req, engine.RoomInput{Language: w.language, Situation: w.situation,
+	b.createRoom(ctx, req, engine.RoomInput{Language: w.language, Level: w.level, Situation: w.situation,
 		UserRole: w.userRole, BotRole: w.botRole}, w)
 }
 
@@ -49,9 +49,12 @@ func (b *Bot) advance(ctx context.Context, req *request, w *wizard) {
 // keeps the wizard open for the answer. In a group the question mentions
 // the user, so that only they are asked to reply.
 func (b *Bot) ask(ctx context.Context, req *request, w *wizard, step string) {
-	if step == "language" {
+	switch step {
+	case "language":
 		w.promptID = b.say(ctx, req, req.lang.t("askLanguage"), languageKeyboard(0))
-	} else {
+	case "level":
+		w.promptID = b.say(ctx, req, req.lang.t("askLevel"), levelKeyboard(0, engine.DefaultLevel))
+	default:
 		w.promptID = b.say(ctx, req, b.addressed(req, req.lang.t(roomFields[step].ask)), forceReply(req.lang))
 	}
 	w.step = step
@@ -77,6 +80,8 @@ func (b *Bot) answerWizard(ctx context.Context, req *request, w *wizard) {
 	switch w.step {
 	case "language":
 		w.language = parseLanguage(req.text)
+	case "level":
+		w.level = req.text
 	case "situation":
 		w.situation = req.text
 	case "user_role":
@@ -87,18 +92,22 @@ func (b *Bot) answerWizard(ctx context.Context, req *request, w *wizard) {
 	b.advance(ctx, req, w)
 }
 
-// newRoomInOneLine takes /new <language> | <situation> | <user role> | <bot role>.
+// newRoomInOneLine takes /new <language> | <situation> | <user role> |
+// <bot role>, and optionally | <level>.
 func (b *Bot) newRoomInOneLine(ctx context.Context, req *request) {
 	parts := strings.Split(req.args, "|")
-	if len(parts) != 4 {
+	if len(parts) != 4 && len(parts) != 5 {
 		b.say(ctx, req, req.lang.t("newUsage"), nil)
 		return
 	}
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
-	b.createRoom(ctx, req, engine.RoomInput{Language: parseLanguage(parts[0]), Situation: parts[1],
-		UserRole: parts[2], BotRole: parts[3]}, nil)
+	in := engine.RoomInput{Language: parseLanguage(parts[0]), Situation: parts[1], UserRole: parts[2], BotRole: parts[3]}
+	if len(parts) == 5 {
+		in.Level = parts[4]
+	}
+	b.createRoom(ctx, req, in, nil)
 }
 
 // createRoom creates the room, makes it the user's active room in the chat
@@ -111,7 +120,7 @@ func (b *Bot) createRoom(ctx context.Context, req *request, in engine.RoomInput,
 		switch {
 		case e.Reason == engine.ReasonRoomLimit:
 			b.say(ctx, req, req.lang.t("errTooManyRooms"), nil)
-		case e.Code == engine.CodeInvalid && w != nil && (e.Field == "language" || roomFields[e.Field].ask != ""):
+		case e.Code == engine.CodeInvalid && w != nil && (e.Field == "language" || e.Field == "level" || roomFields[e.Field].ask != ""):
 			b.replyError(ctx, req, err)
 			w.fixing = true
 			b.ask(ctx, req, w, e.Field)
@@ -125,5 +134,5 @@ func (b *Bot) createRoom(ctx context.Context, req *request, in engine.RoomInput,
 		return
 	}
 	b.say(ctx, req, req.lang.t("roomCreated", roomView(req.lang, room)), nil)
-	b.openScene(ctx, req, room.ID)
+	b.openScene(ctx, req, room)
 }

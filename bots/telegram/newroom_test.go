@@ -51,6 +51,15 @@ func TestNewStepByStep(t *testing.T) {
 		if m, _ := e.api.Message(aliceDM.ID, question.MessageID()); m.Text != "Language: Korean" || m.ReplyMarkup != nil {
 			t.Fatalf("language question after the press = %q %s", m.Text, m.ReplyMarkup)
 		}
+		level := e.sent(aliceDM.ID)[1]
+		if got := e.lastText(aliceDM.ID); !strings.HasPrefix(got, "What is your level in this language?") {
+			t.Fatalf("level question = %q", got)
+		}
+		golden(t, "new_level_keyboard", level.Fields["reply_markup"])
+		e.press(aliceDM, alice, level.MessageID(), "nlevel::A2")
+		if m, _ := e.api.Message(aliceDM.ID, level.MessageID()); m.Text != "Level: A2 · elementary" || m.ReplyMarkup != nil {
+			t.Fatalf("level question after the press = %q %s", m.Text, m.ReplyMarkup)
+		}
 		steps := []struct{ question, answer string }{
 			{"What is the situation?", "ordering coffee in a café in Seoul"},
 			{"Who are you in this scene?", "a customer"},
@@ -72,7 +81,7 @@ func TestNewStepByStep(t *testing.T) {
 		}
 
 		room := e.activeRoom(alice, aliceDM)
-		if room.Language != "ko" || room.Situation != "ordering coffee in a café in Seoul" || room.UserRole != "a customer" || room.BotRole != "the barista" {
+		if room.Language != "ko" || room.Level != engine.LevelA2 || room.Situation != "ordering coffee in a café in Seoul" || room.UserRole != "a customer" || room.BotRole != "the barista" {
 			t.Fatalf("room = %+v", room)
 		}
 		e.wantOpening(alice, aliceDM, room, "어서 오세요! 뭘 드릴까요?")
@@ -120,6 +129,7 @@ func TestNewStepByStepAsksRefusedFieldAgain(t *testing.T) {
 		e := newEnv(t, db, envOptions{engine: func(c *engine.Config) { c.Limits.MaxSituationRunes = 20 }})
 		e.send(aliceDM, alice, "/new")
 		e.send(aliceDM, alice, "English") // the language may also be typed
+		e.send(aliceDM, alice, "c1")      // and so may the level
 		e.send(aliceDM, alice, strings.Repeat("a very long situation ", 3))
 		e.send(aliceDM, alice, "customer")
 		e.send(aliceDM, alice, "barista")
@@ -133,7 +143,7 @@ func TestNewStepByStepAsksRefusedFieldAgain(t *testing.T) {
 		}
 		e.send(aliceDM, alice, "at a café")
 		room := e.activeRoom(alice, aliceDM)
-		if room.Language != "en" || room.Situation != "at a café" || room.UserRole != "customer" || room.BotRole != "barista" {
+		if room.Language != "en" || room.Level != engine.LevelC1 || room.Situation != "at a café" || room.UserRole != "customer" || room.BotRole != "barista" {
 			t.Fatalf("room = %+v", room)
 		}
 	})

@@ -28,6 +28,10 @@ type request struct {
 	command string
 	args    string
 	replyTo int
+	// replyMarkup is the inline keyboard of the bot's message replyTo
+	// (Telegram sends it with the message replied to): its 🌐 button names
+	// the stored reply the message shows.
+	replyMarkup *models.InlineKeyboardMarkup
 
 	// A button press: the query to answer, its data and the message the
 	// button is on.
@@ -61,6 +65,7 @@ func readMessage(id int64, m *models.Message, me *models.User) *request {
 		from: *m.From, lang: langOf(m.From.LanguageCode), msgID: m.ID, text: m.Text}
 	if m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == me.ID {
 		r.replyTo = m.ReplyToMessage.ID
+		r.replyMarkup = m.ReplyToMessage.ReplyMarkup
 	}
 	if strings.HasPrefix(m.Text, "/") {
 		first, rest, _ := strings.Cut(m.Text, " ")

@@ -19,6 +19,8 @@ type roomField struct {
 // roomFieldList is the order fields are offered in.
 var roomFieldList = []roomField{
 	{code: "l", name: "language", label: "fieldLanguage", max: func(engine.Limits) int { return 2 }},
+	{code: "v", name: "level", label: "fieldLevel", max: func(engine.Limits) int { return 2 }},
+	{code: "f", name: "feedback", label: "fieldFeedback", max: func(engine.Limits) int { return 6 }},
 	{code: "s", name: "situation", label: "fieldSituation", ask: "askSituation", max: func(l engine.Limits) int { return l.MaxSituationRunes }},
 	{code: "u", name: "user_role", label: "fieldUserRole", ask: "askUserRole", max: func(l engine.Limits) int { return l.MaxRoleRunes }},
 	{code: "b", name: "bot_role", label: "fieldBotRole", ask: "askBotRole", max: func(l engine.Limits) int { return l.MaxRoleRunes }},
@@ -49,6 +51,10 @@ func (f roomField) value(r *engine.Room) string {
 	switch f.name {
 	case "language":
 		return r.Language
+	case "level":
+		return string(r.Level)
+	case "feedback":
+		return feedbackMode(r)
 	case "situation":
 		return r.Situation
 	case "user_role":
@@ -64,6 +70,11 @@ func (f roomField) update(v string) engine.RoomUpdate {
 	switch f.name {
 	case "language":
 		return engine.RoomUpdate{Language: &v}
+	case "level":
+		return engine.RoomUpdate{Level: &v}
+	case "feedback":
+		u, _ := feedbackUpdate(v)
+		return u
 	case "situation":
 		return engine.RoomUpdate{Situation: &v}
 	case "user_role":
@@ -76,7 +87,8 @@ func (f roomField) update(v string) engine.RoomUpdate {
 
 // roomView describes a room in l, in Telegram HTML.
 func roomView(l lang, r *engine.Room) safeHTML {
-	return safeHTML(l.t("roomView", roomName(r), l.languageName(r.Language), r.Situation, r.UserRole, r.BotRole))
+	return safeHTML(l.t("roomView", roomName(r), l.languageName(r.Language), levelName(l, r.Level),
+		l.t("fbMode_"+feedbackMode(r)), r.Situation, r.UserRole, r.BotRole))
 }
 
 // roomName is what a room is called in lists: its title, else its situation,

@@ -9,15 +9,18 @@ import (
 	"github.com/chatplay/chatplay/engine"
 )
 
-// play runs a chat turn and shows its reply as it streams (replystream):
-// "typing…" first, the first part as a new message as soon as it comes, then
-// edits as more arrives, paced per chat; a reply longer than a message goes
-// on in new messages, and the final text is tried again until it is shown.
-// run calls the engine with the sink to feed. An error ends with one short
-// message saying what went wrong. The stream stops however run ends, a panic
-// included, so "typing…" never outlives the update.
-func (b *Bot) play(ctx context.Context, req *request, run func(sink engine.Sink) error) {
-	st := replystream.Start(ctx, &chatReply{b: b, chatID: req.chatID, replyTo: req.replyTarget()}, replystream.Options{
+// play runs a chat turn in room and shows its reply as it streams
+// (replystream): "typing…" first, the first part as a new message as soon as
+// it comes, then edits as more arrives, paced per chat; a reply longer than a
+// message goes on in new messages, and the final text is tried again until it
+// is shown. run calls the engine with the sink to feed. An error ends with one
+// short message saying what went wrong. The stream stops however run ends, a
+// panic included, so "typing…" never outlives the update. A reply shown whole
+// then gets its buttons (💡, 🌐, and ✍️ when the room hides its feedback) and
+// the learner's line its correction, even when the reply failed (afterReply).
+func (b *Bot) play(ctx context.Context, req *request, room *engine.Room, run func(sink engine.Sink) (*engine.TurnResult, error)) {
+	cr := &chatReply{b: b, chatID: req.chatID, replyTo: req.replyTarget()}
+	st := replystream.Start(ctx, cr, replystream.Options{
 		Pace:        func() time.Duration { return b.pacer.reserve(req.chatID) },
 		Empty:       req.lang.t("emptyReply"),
 		Unshown:     req.lang.t("replyUnshown"),
@@ -27,11 +30,15 @@ func (b *Bot) play(ctx context.Context, req *request, run func(sink engine.Sink)
 		Log:         b.log.With("chat", req.chatID),
 	})
 	defer st.Close()
-	err := run(st.Sink)
-	st.Finish(err == nil)
+	res, err := run(st.Sink)
+	shown := st.Finish(err == nil)
+	last := 0
 	if err != nil {
-		b.replyError(ctx, req, err)
+		b.replyError(ctx, req, err) // the learner's line, stored, still gets its correction
+	} else if shown.Complete {
+		last = cr.last
 	}
+	b.afterReply(ctx, req, room, res, last)
 }
 
 // replyTarget is the message a reply answers: the user's, in a group (so
@@ -49,6 +56,7 @@ type chatReply struct {
 	b       *Bot
 	chatID  int64
 	replyTo int // the message the reply's first message answers, 0 for none
+	last    int // the reply's last message so far, 0 before the first
 }
 
 var (
@@ -65,7 +73,7 @@ func (c *chatReply) Send(ctx context.Context, text string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	c.replyTo = 0
+	c.replyTo, c.last = 0, id
 	return strconv.Itoa(id), nil
 }
 

@@ -164,7 +164,7 @@ func TestModelTextIsEscaped(t *testing.T) {
 		}
 
 		e.send(aliceDM, alice, "/room")
-		want := "Active room:\n\n<b>HTML</b> & <i>friends</i>\nLanguage: English\nSituation: <b>HTML</b> & <i>friends</i>\nYou: a <coder>\nMe: the &amp; parser"
+		want := "Active room:\n\n<b>HTML</b> & <i>friends</i>\nLanguage: English\nLevel: B1 · intermediate\nCorrections: on\nSituation: <b>HTML</b> & <i>friends</i>\nYou: a <coder>\nMe: the &amp; parser"
 		if got := e.lastText(aliceDM.ID); got != want {
 			t.Fatalf("/room = %q, want %q", got, want)
 		}

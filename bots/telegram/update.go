@@ -82,9 +82,8 @@ func (b *Bot) onText(ctx context.Context, req *request) {
 		b.replyError(ctx, req, err)
 		return
 	}
-	b.play(ctx, req, func(sink engine.Sink) error {
-		_, err := b.eng.SendMessage(ctx, engine.TurnInput{UserID: req.user.ID, RoomID: room.ID,
-			Content: req.text, Source: engine.SourceTelegram}, sink)
-		return err
+	b.play(ctx, req, room, func(sink engine.Sink) (*engine.TurnResult, error) {
+		return b.eng.SendMessage(ctx, engine.TurnInput{UserID: req.user.ID, RoomID: room.ID,
+			Content: req.text, Source: engine.SourceTelegram, Locale: req.from.LanguageCode}, sink)
 	})
 }

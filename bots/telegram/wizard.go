@@ -17,6 +17,7 @@ type wizard struct {
 	// engine refused, after which the room is created at once.
 	step      string
 	language  string
+	level     string
 	situation string
 	userRole  string
 	botRole   string
