@@ -141,7 +141,7 @@ func TestRoomEdit(t *testing.T) {
 		m = e.golden(t, "modal_submit.json", alice)
 		set(t, m, "data.custom_id", "room:save:"+fmtRoomID(cafe))
 		d = respData(t, e.sendOK(t, m))
-		if !ephemeral(d) || d["content"] != "Room **Late-night cafe** is saved.\nlevel B1 · corrections on" {
+		if !ephemeral(d) || d["content"] != "Room **Late-night cafe** is saved.\nlevel B1 · corrections off" {
 			t.Errorf("save answered %v", d)
 		}
 		r, err := e.eng.FindRoom(context.Background(), e.user(t, alice).ID, cafe.ID)
