@@ -212,3 +212,32 @@ func TestThreadFeedbackButton(t *testing.T) {
 		}
 	})
 }
+
+// A slow coach never holds the reply of /say back: the reply is shown whole
+// while the coach still works, and the feedback follows when it is done.
+func TestSayReplyNotDelayedByCoach(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		e.practiceRoom(t, alice, "Cafe")
+		hold := openaifake.NewHold()
+		e.model.Enqueue(openaifake.Reply{Chunks: []string{"네, ", "아메리카노 한 잔이요."}})
+		e.model.EnqueueKind("feedback", openaifake.Slow(coachAnswer(), hold))
+		m := e.golden(t, "command_say.json", alice)
+		token := m["token"].(string)
+		if status, _ := e.send(t, m); status != http.StatusOK {
+			t.Fatalf("status %d", status)
+		}
+		e.fake.WaitFor(t, "the whole reply while the coach holds", func([]discordfake.Call) bool {
+			orig, _ := e.fake.Message(token, "@original")
+			return orig.Content == "네, 아메리카노 한 잔이요."
+		})
+		if got := e.ephemeralFollowups(token); len(got) != 0 {
+			t.Errorf("followups before the coach answered: %q", got)
+		}
+		hold.Release()
+		e.idle()
+		if got := e.ephemeralFollowups(token); len(got) != 1 || got[0] != coachView {
+			t.Errorf("followups = %q", got)
+		}
+	})
+}
