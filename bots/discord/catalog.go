@@ -43,7 +43,34 @@ const (
 	msgYourText      msg = "your_text"
 	msgSlowDown      msg = "slow_down"
 	msgNotMyThread   msg = "not_my_thread"
+
+	// The practice layer: level, corrections, hints, translations.
+	msgLevel          msg = "level"
+	msgFeedbackOn     msg = "feedback_on"
+	msgFeedbackOff    msg = "feedback_off"
+	msgFeedbackButton msg = "feedback_button"
+	msgFeedbackFine   msg = "feedback_fine"
+	msgFeedbackBetter msg = "feedback_better"
+	msgFeedbackNA     msg = "feedback_unavailable"
+	msgFeedbackWait   msg = "feedback_pending"
+	msgFeedbackNone   msg = "feedback_none"
+	msgOwnerOnly      msg = "owner_only"
+	msgHintTitle      msg = "hint_title"
+	msgHintNone       msg = "hint_none"
+	msgTranslation    msg = "translation"
+	msgNothingToTrans msg = "nothing_to_translate"
+	msgNotMyLine      msg = "not_my_line"
 )
+
+// issueText names each kind of issue the coach finds, in every language.
+var issueText = map[engine.IssueKind]map[string]string{
+	engine.IssueGrammar:     {"en": "grammar", "ko": "문법", "ja": "文法"},
+	engine.IssueVocabulary:  {"en": "vocabulary", "ko": "어휘", "ja": "語彙"},
+	engine.IssueSpelling:    {"en": "spelling", "ko": "맞춤법", "ja": "表記"},
+	engine.IssueWordOrder:   {"en": "word order", "ko": "어순", "ja": "語順"},
+	engine.IssueNaturalness: {"en": "naturalness", "ko": "자연스러움", "ja": "自然さ"},
+	engine.IssueRegister:    {"en": "politeness", "ko": "말투(존댓말·반말)", "ja": "丁寧さ"},
+}
 
 // catalog holds every sentence in English, Korean and Japanese. Arguments
 // are filled with fmt.Sprintf.
@@ -53,17 +80,23 @@ var catalog = map[msg]map[string]string{
 			"`/room new` make a room (language, situation, your role, my role)\n`/room list` your rooms\n" +
 			"`/room enter` open a thread for a room; write there and I answer in character\n" +
 			"`/room edit`, `/room delete` change or remove a room\n`/say` speak in this thread's room (or your active room)\n" +
-			"`/retry` a new version of my last reply\n`/reset` clear the conversation",
+			"`/retry` a new version of my last reply\n`/reset` clear the conversation\n" +
+			"`/hint` what you could say next\n`/translate` my last line in your language (or: a line of mine ▸ Apps ▸ Translate)\n" +
+			"After each of your lines I show you, and only you, how to say it better (`/room edit` with `feedback` turns it off; `level` sets your level).",
 		"ko": "**chatplay**: 배우고 있는 언어로 저와 상황극을 해 보세요.\n" +
 			"`/room new` 방 만들기 (언어, 상황, 내 역할, 봇 역할)\n`/room list` 내 방 목록\n" +
 			"`/room enter` 방의 스레드 열기: 스레드에 쓰면 제가 역할대로 답합니다\n" +
 			"`/room edit`, `/room delete` 방 수정·삭제\n`/say` 이 스레드의 방(또는 현재 방)에 말하기\n" +
-			"`/retry` 마지막 답을 다시 쓰기\n`/reset` 대화 지우기",
+			"`/retry` 마지막 답을 다시 쓰기\n`/reset` 대화 지우기\n" +
+			"`/hint` 다음에 할 말 힌트\n`/translate` 제 마지막 대사 번역 (또는 제 대사 ▸ 앱 ▸ 번역)\n" +
+			"말할 때마다 더 자연스러운 표현을 나에게만 보여 드려요 (`/room edit`의 `feedback`으로 끄기, `level`로 수준 설정).",
 		"ja": "**chatplay**: 学んでいる言語で私とロールプレイをしましょう。\n" +
 			"`/room new` ルームを作る（言語、場面、あなたの役、私の役）\n`/room list` ルーム一覧\n" +
 			"`/room enter` ルームのスレッドを開く：スレッドに書くと役になりきって答えます\n" +
 			"`/room edit`・`/room delete` ルームの編集・削除\n`/say` このスレッドのルーム（または現在のルーム）で話す\n" +
-			"`/retry` 最後の返事を書き直す\n`/reset` 会話を消す",
+			"`/retry` 最後の返事を書き直す\n`/reset` 会話を消す\n" +
+			"`/hint` 次に言えることのヒント\n`/translate` 私の最後のセリフを翻訳（または私のセリフ ▸ アプリ ▸ 翻訳）\n" +
+			"話すたびに、より自然な言い方をあなただけに表示します（`/room edit` の `feedback` でオフ、`level` でレベル設定）。",
 	},
 	msgRoomCreated: {"en": "Room **%s** is ready. Use `/room enter` to begin.", "ko": "**%s** 방을 만들었습니다. `/room enter`로 시작하세요.", "ja": "ルーム **%s** を作りました。`/room enter` で始めましょう。"},
 	msgRoomsNone:   {"en": "You have no rooms yet. Make one with `/room new`.", "ko": "아직 방이 없습니다. `/room new`로 만드세요.", "ja": "まだルームがありません。`/room new` で作りましょう。"},
@@ -98,13 +131,34 @@ var catalog = map[msg]map[string]string{
 	msgNotMyThread: {"en": "I only play in threads I open. Use `/room enter` in a text channel and I will open a thread for the room there.",
 		"ko": "저는 제가 연 스레드에서만 대화합니다. 텍스트 채널에서 `/room enter`를 쓰면 그 방의 스레드를 열어 드릴게요.",
 		"ja": "私が開いたスレッドでだけ会話します。テキストチャンネルで `/room enter` を使えば、そのルームのスレッドを開きます。"},
-	msgEditTitle:     {"en": "Edit room", "ko": "방 수정", "ja": "ルームの編集"},
-	msgFieldTitle:    {"en": "Title", "ko": "제목", "ja": "タイトル"},
-	msgFieldLanguage: {"en": "Language (ko, en, ja, zh, es, fr, de)", "ko": "언어 (ko, en, ja, zh, es, fr, de)", "ja": "言語 (ko, en, ja, zh, es, fr, de)"},
-	msgFieldSituatn:  {"en": "Situation", "ko": "상황", "ja": "場面"},
-	msgFieldUserRole: {"en": "Your role", "ko": "내 역할", "ja": "あなたの役"},
-	msgFieldBotRole:  {"en": "The bot's role", "ko": "봇의 역할", "ja": "ボットの役"},
-	msgYourText:      {"en": "What you wrote:", "ko": "작성한 내용:", "ja": "書いた内容："},
+	msgEditTitle:      {"en": "Edit room", "ko": "방 수정", "ja": "ルームの編集"},
+	msgFieldTitle:     {"en": "Title", "ko": "제목", "ja": "タイトル"},
+	msgFieldLanguage:  {"en": "Language (ko, en, ja, zh, es, fr, de)", "ko": "언어 (ko, en, ja, zh, es, fr, de)", "ja": "言語 (ko, en, ja, zh, es, fr, de)"},
+	msgFieldSituatn:   {"en": "Situation", "ko": "상황", "ja": "場面"},
+	msgFieldUserRole:  {"en": "Your role", "ko": "내 역할", "ja": "あなたの役"},
+	msgFieldBotRole:   {"en": "The bot's role", "ko": "봇의 역할", "ja": "ボットの役"},
+	msgYourText:       {"en": "What you wrote:", "ko": "작성한 내용:", "ja": "書いた内容："},
+	msgLevel:          {"en": "level %s", "ko": "수준 %s", "ja": "レベル %s"},
+	msgFeedbackOn:     {"en": "corrections on", "ko": "교정 켬", "ja": "添削オン"},
+	msgFeedbackOff:    {"en": "corrections off", "ko": "교정 끔", "ja": "添削オフ"},
+	msgFeedbackButton: {"en": "✍️ Feedback", "ko": "✍️ 피드백", "ja": "✍️ フィードバック"},
+	msgFeedbackFine:   {"en": "Natural and correct.", "ko": "자연스럽고 정확해요.", "ja": "自然で正確です。"},
+	msgFeedbackBetter: {"en": "A native speaker would say:", "ko": "원어민이라면 이렇게 말해요:", "ja": "ネイティブならこう言います："},
+	msgFeedbackNA: {"en": "No feedback is available for this line.", "ko": "이 문장의 피드백을 받을 수 없었습니다.",
+		"ja": "この文のフィードバックは取得できませんでした。"},
+	msgFeedbackWait: {"en": "The feedback on this line is still being written. Try again in a moment.",
+		"ko": "이 문장의 피드백을 아직 쓰고 있어요. 잠시 후 다시 눌러 주세요.", "ja": "この文のフィードバックはまだ作成中です。少ししてからもう一度押してください。"},
+	msgFeedbackNone: {"en": "This line has no feedback: corrections are off in this room.",
+		"ko": "이 문장에는 피드백이 없습니다. 이 방은 교정이 꺼져 있어요.", "ja": "この文にはフィードバックがありません。このルームは添削がオフです。"},
+	msgOwnerOnly: {"en": "Only the learner who plays this room can use this.", "ko": "이 방에서 연습하는 사람만 쓸 수 있어요.",
+		"ja": "このルームで練習している人だけが使えます。"},
+	msgHintTitle:   {"en": "💡 You could say:", "ko": "💡 이렇게 말해 볼 수 있어요:", "ja": "💡 こう言ってみましょう："},
+	msgHintNone:    {"en": "💡 No hint this time. Try again.", "ko": "💡 이번에는 힌트가 없어요. 다시 해 보세요.", "ja": "💡 今回はヒントがありません。もう一度お試しください。"},
+	msgTranslation: {"en": "🌐 Translation:", "ko": "🌐 번역:", "ja": "🌐 翻訳："},
+	msgNothingToTrans: {"en": "I have said nothing in this room yet.", "ko": "이 방에서 제가 아직 아무 말도 하지 않았어요.",
+		"ja": "このルームではまだ何も話していません。"},
+	msgNotMyLine: {"en": "I can translate only my own lines of the room you play here.", "ko": "여기서 연습하는 방의 제 대사만 번역할 수 있어요.",
+		"ja": "ここで練習しているルームの私のセリフだけ翻訳できます。"},
 }
 
 // errorText holds the short error sentence per engine error code.

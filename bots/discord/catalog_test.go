@@ -24,3 +24,41 @@ func TestErrorMessageByReason(t *testing.T) {
 		}
 	}
 }
+
+// Every sentence of the bot, and every issue kind, is written in English,
+// Korean and Japanese, with the same arguments in each.
+func TestCatalogComplete(t *testing.T) {
+	verbs := func(s string) string {
+		var out []byte
+		for i := 0; i < len(s)-1; i++ {
+			if s[i] == '%' {
+				out = append(out, s[i+1])
+				i++
+			}
+		}
+		return string(out)
+	}
+	for m, forms := range catalog {
+		for _, lang := range []string{"en", "ko", "ja"} {
+			if forms[lang] == "" {
+				t.Errorf("%s: no %s", m, lang)
+			} else if verbs(forms[lang]) != verbs(forms["en"]) {
+				t.Errorf("%s: %s has arguments %q, en %q", m, lang, verbs(forms[lang]), verbs(forms["en"]))
+			}
+		}
+	}
+	for _, k := range engine.IssueKinds() {
+		for _, lang := range []string{"en", "ko", "ja"} {
+			if issueText[k][lang] == "" {
+				t.Errorf("issue %s: no %s", k, lang)
+			}
+		}
+	}
+	for _, m := range []msg{msgLevel, msgFeedbackOn, msgFeedbackOff, msgFeedbackButton, msgFeedbackFine, msgFeedbackBetter,
+		msgFeedbackNA, msgFeedbackWait, msgFeedbackNone, msgOwnerOnly, msgHintTitle, msgHintNone, msgTranslation,
+		msgNothingToTrans, msgNotMyLine} {
+		if _, ok := catalog[m]; !ok {
+			t.Errorf("%s is not in the catalog", m)
+		}
+	}
+}

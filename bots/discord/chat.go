@@ -59,20 +59,22 @@ func (b *Bot) say(ctx context.Context, x *exchange, said string) {
 		b.answer(ctx, x, err)
 		return
 	}
-	var stored bool
+	var res *engine.TurnResult
 	err = x.stream(ctx, func(sink engine.Sink) (*engine.TurnResult, error) {
-		res, err := b.eng.SendMessage(ctx, engine.TurnInput{UserID: x.user.ID, RoomID: room.ID, Content: said,
-			Source: engine.SourceDiscord}, sink)
-		stored = res != nil && res.UserMessage != nil && res.UserMessage.ID != 0
+		var err error
+		res, err = b.eng.SendMessage(ctx, engine.TurnInput{UserID: x.user.ID, RoomID: room.ID, Content: said,
+			Source: engine.SourceDiscord, Locale: string(x.in.Locale)}, sink)
 		return res, err
 	})
 	if err != nil {
 		typed := said
-		if stored {
+		if res != nil && res.UserMessage != nil && res.UserMessage.ID != 0 {
 			typed = "" // kept in the room's history
 		}
 		x.fail(ctx, err, typed)
+		return
 	}
+	b.followFeedback(ctx, x, res)
 }
 
 // retry answers /retry: the last reply of the current room is written again.

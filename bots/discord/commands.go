@@ -13,6 +13,11 @@ const (
 	cmdRetry = "retry"
 	cmdReset = "reset"
 	cmdHelp  = "help"
+	cmdHint  = "hint"
+	cmdTrans = "translate"
+	// cmdTranslateMessage is the message context-menu command (its name is
+	// what Discord shows, so it is capitalized).
+	cmdTranslateMessage = "Translate"
 
 	subNew    = "new"
 	subList   = "list"
@@ -27,6 +32,8 @@ const (
 	optTitle     = "title"
 	optRoom      = "room"
 	optText      = "text"
+	optLevel     = "level"
+	optFeedback  = "feedback"
 )
 
 // languageChoices are the room languages offered by /room new, by their own
@@ -34,6 +41,16 @@ const (
 var languageChoices = []struct{ code, name string }{
 	{"ko", "한국어 (Korean)"}, {"en", "English"}, {"ja", "日本語 (Japanese)"}, {"zh", "中文 (Chinese)"},
 	{"es", "Español (Spanish)"}, {"fr", "Français (French)"}, {"de", "Deutsch (German)"},
+}
+
+// levelChoices are the CEFR levels offered by /room new and /room edit.
+var levelChoices = []struct {
+	level      engine.Level
+	en, ko, ja string
+}{
+	{engine.LevelA1, "A1 beginner", "A1 입문", "A1 入門"}, {engine.LevelA2, "A2 elementary", "A2 초급", "A2 初級"},
+	{engine.LevelB1, "B1 intermediate", "B1 중급", "B1 中級"}, {engine.LevelB2, "B2 upper intermediate", "B2 중상급", "B2 中上級"},
+	{engine.LevelC1, "C1 advanced", "C1 고급", "C1 上級"}, {engine.LevelC2, "C2 mastery", "C2 최상급", "C2 最上級"},
 }
 
 // loc returns Korean and Japanese localizations.
@@ -66,6 +83,19 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 	for _, l := range languageChoices {
 		langs.Choices = append(langs.Choices, &discordgo.ApplicationCommandOptionChoice{Name: l.name, Value: l.code})
 	}
+	level := func(desc string, l map[discordgo.Locale]string) *discordgo.ApplicationCommandOption {
+		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: optLevel,
+			Description: desc, DescriptionLocalizations: l}
+		for _, c := range levelChoices {
+			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c.en, NameLocalizations: loc(c.ko, c.ja),
+				Value: string(c.level)})
+		}
+		return o
+	}
+	feedback := func(desc string, l map[discordgo.Locale]string) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: optFeedback,
+			Description: desc, DescriptionLocalizations: l}
+	}
 	sub := func(name, desc string, l map[discordgo.Locale]string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
 		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: name,
 			Description: desc, DescriptionLocalizations: l, Options: opts}
@@ -81,15 +111,24 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 				str(optSituation, "The situation, e.g. ordering coffee in Seoul", loc("상황 (예: 서울 카페에서 커피 주문)", "場面（例：ソウルのカフェで注文）"), true, lim.MaxSituationRunes),
 				str(optUserRole, "The part you play", loc("내 역할", "あなたの役"), true, lim.MaxRoleRunes),
 				str(optBotRole, "The part the bot plays", loc("봇의 역할", "ボットの役"), true, lim.MaxRoleRunes),
-				str(optTitle, "A title", loc("제목", "タイトル"), false, lim.MaxTitleRunes)),
+				str(optTitle, "A title", loc("제목", "タイトル"), false, lim.MaxTitleRunes),
+				level("Your level in the language (default B1)", loc("그 언어의 내 수준 (기본 B1)", "その言語のあなたのレベル（既定 B1）")),
+				feedback("Corrections of your lines (default on)", loc("내 문장 교정 (기본 켬)", "あなたの文の添削（既定オン）"))),
 			sub(subList, "List your rooms", loc("내 방 목록", "ルーム一覧")),
-			sub(subEdit, "Edit a room", loc("방 수정", "ルームを編集"), roomOpt()),
+			sub(subEdit, "Edit a room (with level or feedback: set just those)", loc("방 수정 (수준·교정을 고르면 그것만 변경)", "ルームを編集（レベル・添削を選ぶとそれだけ変更）"),
+				roomOpt(),
+				level("A new level", loc("새 수준", "新しいレベル")),
+				feedback("Corrections of your lines on or off", loc("내 문장 교정 켜기/끄기", "あなたの文の添削のオン・オフ"))),
 			sub(subDelete, "Delete a room", loc("방 삭제", "ルームを削除"), roomOpt()),
 			sub(subEnter, "Open a thread for a room and play", loc("방의 스레드를 열고 시작", "ルームのスレッドを開いて始める"), roomOpt())),
 		cmd(cmdSay, "Say something in this room", locp("이 방에서 말하기", "このルームで話す"),
 			str(optText, "What you say", loc("할 말", "話す内容"), true, lim.MaxMessageRunes)),
 		cmd(cmdRetry, "Write the last reply again", locp("마지막 답 다시 쓰기", "最後の返事を書き直す")),
 		cmd(cmdReset, "Clear this room's conversation", locp("이 방의 대화 지우기", "このルームの会話を消す")),
+		cmd(cmdHint, "What could I say next? (only you see it)", locp("다음에 뭐라고 말할까? (나만 보기)", "次に何と言えばいい？（自分だけに表示）")),
+		cmd(cmdTrans, "Translate the bot's last line (only you see it)", locp("봇의 마지막 대사 번역 (나만 보기)", "ボットの最後のセリフを翻訳（自分だけに表示）")),
 		cmd(cmdHelp, "How to play", locp("사용법", "使い方")),
+		{Type: discordgo.MessageApplicationCommand, Name: cmdTranslateMessage, NameLocalizations: locp("번역", "翻訳"),
+			Contexts: contexts, IntegrationTypes: install},
 	}
 }

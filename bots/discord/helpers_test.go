@@ -249,13 +249,29 @@ func (e *env) user(t testing.TB, p person) *engine.User {
 	return u
 }
 
-// room makes a room for p, with feedback off: the tests count the model's
-// calls for replies alone.
+// room makes a room for p, with feedback off: the tests of the scene count
+// the model's calls and the bot's writes, which the coach would add to
+// (practiceRoom makes one with feedback on).
 func (e *env) room(t testing.TB, p person, title string) *engine.Room {
 	t.Helper()
-	off := false
+	return e.makeRoom(t, p, title, false)
+}
+
+// practiceRoom makes a room for p with feedback on, bound as p's active room.
+func (e *env) practiceRoom(t testing.TB, p person, title string) *engine.Room {
+	t.Helper()
+	r := e.makeRoom(t, p, title, true)
+	if err := e.eng.BindRoom(context.Background(), e.user(t, p).ID, r.ID, engine.ProviderDiscord, "active"); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// makeRoom makes a room for p.
+func (e *env) makeRoom(t testing.TB, p person, title string, feedback bool) *engine.Room {
+	t.Helper()
 	r, err := e.eng.CreateRoom(context.Background(), e.user(t, p).ID, engine.RoomInput{Title: title, Language: "ko",
-		Situation: "ordering coffee in a cafe in Seoul", UserRole: "customer", BotRole: "barista", Feedback: &off})
+		Situation: "ordering coffee in a cafe in Seoul", UserRole: "customer", BotRole: "barista", Feedback: &feedback})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,3 +351,6 @@ func ephemeral(d map[string]any) bool {
 
 // fmtRoomID returns a room id as an option value.
 func fmtRoomID(r *engine.Room) string { return fmt.Sprint(r.ID) }
+
+// fmtID returns an id as text.
+func fmtID(id int64) string { return fmt.Sprint(id) }

@@ -177,7 +177,7 @@ func TestSlowHandlerDeferredInTime(t *testing.T) {
 		}
 		close(release)
 		e.idle()
-		if got := e.shown(m["token"].(string)); got != "**Cafe in Seoul** 방을 만들었습니다. `/room enter`로 시작하세요." {
+		if got := e.shown(m["token"].(string)); got != "**Cafe in Seoul** 방을 만들었습니다. `/room enter`로 시작하세요.\n수준 B1 · 교정 켬" {
 			t.Errorf("the deferral shows %q", got)
 		}
 		if n, _ := db.CountRooms(context.Background(), e.user(t, alice).ID); n != 1 {

@@ -82,6 +82,14 @@ func (b *Bot) handleInteraction(ctx context.Context, in *discordgo.Interaction, 
 // command routes a slash command.
 func (b *Bot) command(ctx context.Context, x *exchange) {
 	data := x.in.ApplicationCommandData()
+	if data.CommandType == discordgo.MessageApplicationCommand {
+		if data.Name != cmdTranslateMessage {
+			x.fail(ctx, engine.Invalid("command", "Unknown command."), "")
+			return
+		}
+		b.translateMessage(ctx, x)
+		return
+	}
 	switch data.Name {
 	case cmdRoom:
 		if len(data.Options) != 1 {
@@ -92,10 +100,14 @@ func (b *Bot) command(ctx context.Context, x *exchange) {
 		opts := optionMap(sub.Options)
 		switch sub.Name {
 		case subNew:
-			b.roomNew(ctx, x, opts)
+			b.roomNew(ctx, x, opts, optionBool(sub.Options, optFeedback))
 		case subList:
 			b.roomList(ctx, x, "", false)
 		case subEdit:
+			if fb := optionBool(sub.Options, optFeedback); fb != nil || opts[optLevel] != "" {
+				b.roomSetPractice(ctx, x, opts[optRoom], opts[optLevel], fb)
+				return
+			}
 			b.roomEditModal(ctx, x, opts[optRoom])
 		case subDelete:
 			b.roomDeleteConfirm(ctx, x, opts[optRoom])
@@ -110,6 +122,10 @@ func (b *Bot) command(ctx context.Context, x *exchange) {
 		b.retry(ctx, x)
 	case cmdReset:
 		b.reset(ctx, x)
+	case cmdHint:
+		b.hint(ctx, x)
+	case cmdTrans:
+		b.translateLast(ctx, x)
 	case cmdHelp:
 		if err := x.reply(ctx, true, text(x.lang, msgHelp), nil); err != nil {
 			b.log.Warn("discord: help", errAttr(err))
@@ -128,6 +144,16 @@ func optionMap(opts []*discordgo.ApplicationCommandInteractionDataOption) map[st
 		}
 	}
 	return m
+}
+
+// optionBool returns the boolean option name, or nil when it is not given.
+func optionBool(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) *bool {
+	for _, o := range opts {
+		if v, ok := o.Value.(bool); ok && o.Name == name {
+			return &v
+		}
+	}
+	return nil
 }
 
 // parseRoomID reads a room id from an option or a custom id. Whatever it
@@ -186,6 +212,8 @@ func (b *Bot) component(ctx context.Context, x *exchange) {
 		}
 	case actPage:
 		b.roomList(ctx, x, arg, true)
+	case actFeedback:
+		b.showFeedback(ctx, x, arg)
 	default:
 		x.fail(ctx, engine.Invalid("custom_id", "Unknown button."), "")
 	}

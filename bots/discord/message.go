@@ -134,10 +134,15 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		return // someone else's thread, or a room since deleted
 	}
+	var res *engine.TurnResult
 	if _, err := b.streamTurn(ctx, user.Locale, out, func(sink engine.Sink) (*engine.TurnResult, error) {
-		return b.eng.SendMessage(ctx, engine.TurnInput{UserID: user.ID, RoomID: room.ID, Content: m.Content,
-			Source: engine.SourceDiscord}, sink)
+		var err error
+		res, err = b.eng.SendMessage(ctx, engine.TurnInput{UserID: user.ID, RoomID: room.ID, Content: m.Content,
+			Source: engine.SourceDiscord, Locale: user.Locale}, sink)
+		return res, err
 	}); err != nil {
 		b.postError(ctx, out, user.Locale, err)
+		return
 	}
+	b.addFeedbackButton(ctx, out, user.Locale, res)
 }

@@ -96,6 +96,7 @@ type channelOutlet struct {
 	s         *discordgo.Session
 	channelID string
 	replyTo   string
+	last      string // the id of the last message posted
 }
 
 var _ outlet = (*channelOutlet)(nil)
@@ -110,6 +111,7 @@ func (o *channelOutlet) post(ctx context.Context, content string) (string, error
 	if err != nil {
 		return "", err
 	}
+	o.last = m.ID
 	return m.ID, nil
 }
 

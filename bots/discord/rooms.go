@@ -37,10 +37,12 @@ func roomName(r *engine.Room) string {
 	return name
 }
 
-// roomNew answers /room new: the room is made from the options.
-func (b *Bot) roomNew(ctx context.Context, x *exchange, opts map[string]string) {
+// roomNew answers /room new: the room is made from the options (feedback:
+// the boolean option, nil when not given).
+func (b *Bot) roomNew(ctx context.Context, x *exchange, opts map[string]string, feedback *bool) {
 	r, err := b.eng.CreateRoom(ctx, x.user.ID, engine.RoomInput{Title: opts[optTitle], Language: opts[optLanguage],
-		Situation: opts[optSituation], UserRole: opts[optUserRole], BotRole: opts[optBotRole]})
+		Situation: opts[optSituation], UserRole: opts[optUserRole], BotRole: opts[optBotRole], Level: opts[optLevel],
+		Feedback: feedback})
 	if err != nil {
 		x.fail(ctx, err, "")
 		return
@@ -48,7 +50,8 @@ func (b *Bot) roomNew(ctx context.Context, x *exchange, opts map[string]string) 
 	row := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: text(x.lang, msgEnter), Style: discordgo.PrimaryButton, CustomID: customID(actEnter, id(r))},
 	}}
-	b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgRoomCreated, roomName(r)), []discordgo.MessageComponent{row}))
+	b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgRoomCreated, roomName(r))+"\n"+practiceLine(x.lang, r),
+		[]discordgo.MessageComponent{row}))
 }
 
 // roomList answers /room list, and its next-page button (update: replace
@@ -67,7 +70,8 @@ func (b *Bot) roomList(ctx context.Context, x *exchange, cursor string, update b
 		sb.WriteString(text(x.lang, msgRoomsHeader))
 	}
 	for i, r := range rooms {
-		fmt.Fprintf(&sb, "\n%d. **%s** · %s · %s / %s", i+1, roomName(r), r.Language, short(r.UserRole), short(r.BotRole))
+		fmt.Fprintf(&sb, "\n%d. **%s** · %s · %s / %s · %s", i+1, roomName(r), r.Language, short(r.UserRole), short(r.BotRole),
+			practiceLine(x.lang, r))
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Label: fmt.Sprintf("%d. %s", i+1, text(x.lang, msgEnter)), Style: discordgo.PrimaryButton, CustomID: customID(actEnter, id(r))},
 			discordgo.Button{Label: text(x.lang, msgEdit), Style: discordgo.SecondaryButton, CustomID: customID(actEdit, id(r))},
@@ -159,7 +163,38 @@ func (b *Bot) roomSave(ctx context.Context, x *exchange, raw string, values map[
 		x.fail(ctx, err, "")
 		return
 	}
-	b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgRoomSaved, roomName(r)), nil))
+	b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgRoomSaved, roomName(r))+"\n"+practiceLine(x.lang, r), nil))
+}
+
+// roomSetPractice answers /room edit with a level or feedback option: those
+// are saved at once, without the form (a form cannot hold them: it has five
+// rows, all taken by the room's text fields).
+func (b *Bot) roomSetPractice(ctx context.Context, x *exchange, raw, level string, feedback *bool) {
+	roomID, err := parseRoomID(raw)
+	if err != nil {
+		x.fail(ctx, err, "")
+		return
+	}
+	u := engine.RoomUpdate{Feedback: feedback}
+	if level != "" {
+		u.Level = &level
+	}
+	r, err := b.eng.UpdateRoom(ctx, x.user.ID, roomID, u)
+	if err != nil {
+		x.fail(ctx, err, "")
+		return
+	}
+	b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgRoomSaved, roomName(r))+"\n"+practiceLine(x.lang, r), nil))
+}
+
+// practiceLine describes a room's level and whether its learner's lines are
+// corrected, in lang.
+func practiceLine(lang string, r *engine.Room) string {
+	fb := msgFeedbackOff
+	if r.Feedback {
+		fb = msgFeedbackOn
+	}
+	return text(lang, msgLevel, string(r.Level)) + " · " + text(lang, fb)
 }
 
 // roomDeleteConfirm answers /room delete and the delete button with a

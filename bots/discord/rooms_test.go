@@ -141,7 +141,7 @@ func TestRoomEdit(t *testing.T) {
 		m = e.golden(t, "modal_submit.json", alice)
 		set(t, m, "data.custom_id", "room:save:"+fmtRoomID(cafe))
 		d = respData(t, e.sendOK(t, m))
-		if !ephemeral(d) || d["content"] != "Room **Late-night cafe** is saved." {
+		if !ephemeral(d) || d["content"] != "Room **Late-night cafe** is saved.\nlevel B1 · corrections off" {
 			t.Errorf("save answered %v", d)
 		}
 		r, err := e.eng.FindRoom(context.Background(), e.user(t, alice).ID, cafe.ID)
@@ -227,6 +227,86 @@ func TestOtherUsersRefused(t *testing.T) {
 		}
 		if e.model.Count() != 0 {
 			t.Errorf("the model was called %d times", e.model.Count())
+		}
+	})
+}
+
+// addOption appends an option to the subcommand of a /room interaction.
+func addOption(t testing.TB, m map[string]any, name string, typ int, value any) {
+	t.Helper()
+	sub := m["data"].(map[string]any)["options"].([]any)[0].(map[string]any)
+	opts, _ := sub["options"].([]any)
+	sub["options"] = append(opts, map[string]any{"name": name, "type": typ, "value": value})
+}
+
+// A room's level and feedback are set by /room new and /room edit, and shown
+// where the room is described, in the user's language; another user's
+// /room edit changes nothing.
+func TestRoomLevelAndFeedback(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		m := e.golden(t, "command_room_new.json", alice) // locale ko
+		addOption(t, m, "level", 3, "A2")
+		addOption(t, m, "feedback", 5, false)
+		d := respData(t, e.sendOK(t, m))
+		if c := d["content"].(string); !ephemeral(d) || !strings.HasSuffix(c, "\n수준 A2 · 교정 끔") {
+			t.Errorf("/room new answered %q", c)
+		}
+		rooms, _, err := e.eng.ListRooms(context.Background(), e.user(t, alice).ID, engine.Page{})
+		if err != nil || len(rooms) != 1 || rooms[0].Level != engine.LevelA2 || rooms[0].Feedback {
+			t.Fatalf("rooms = %+v, %v", rooms, err)
+		}
+		r := rooms[0]
+		// Without the options: B1, feedback on.
+		d = respData(t, e.sendOK(t, e.golden(t, "command_room_new.json", alice)))
+		if c := d["content"].(string); !strings.HasSuffix(c, "\n수준 B1 · 교정 켬") {
+			t.Errorf("/room new without options answered %q", c)
+		}
+
+		d = respData(t, e.sendOK(t, e.golden(t, "command_room_list.json", alice))) // en-US
+		if c := d["content"].(string); !strings.Contains(c, "customer / barista · level A2 · corrections off") ||
+			!strings.Contains(c, "level B1 · corrections on") {
+			t.Errorf("/room list = %q", c)
+		}
+
+		// /room edit with a level saves it at once, without the form.
+		m = e.golden(t, "command_room_edit.json", alice)
+		set(t, m, "data.options.0.options.0.value", fmtRoomID(r))
+		addOption(t, m, "level", 3, "C1")
+		resp := e.sendOK(t, m)
+		d = respData(t, resp)
+		if respType(resp) != int(discordgo.InteractionResponseChannelMessageWithSource) || !ephemeral(d) ||
+			d["content"] != "Room **Cafe in Seoul** is saved.\nlevel C1 · corrections off" {
+			t.Errorf("/room edit level answered %v", resp)
+		}
+		m = e.golden(t, "command_room_edit.json", alice)
+		m["locale"] = "ja"
+		set(t, m, "data.options.0.options.0.value", fmtRoomID(r))
+		addOption(t, m, "feedback", 5, true)
+		if d := respData(t, e.sendOK(t, m)); d["content"] != "ルーム **Cafe in Seoul** を保存しました。\nレベル C1 · 添削オン" {
+			t.Errorf("/room edit feedback answered %v", d["content"])
+		}
+		got, err := e.eng.FindRoom(context.Background(), e.user(t, alice).ID, r.ID)
+		if err != nil || got.Level != engine.LevelC1 || !got.Feedback || got.Situation != r.Situation || got.Title != r.Title {
+			t.Errorf("room = %+v, %v", got, err)
+		}
+
+		// An unknown level is refused; bob cannot change alice's room.
+		m = e.golden(t, "command_room_edit.json", alice)
+		set(t, m, "data.options.0.options.0.value", fmtRoomID(r))
+		addOption(t, m, "level", 3, "Z9")
+		if d := respData(t, e.sendOK(t, m)); !ephemeral(d) || !strings.Contains(strings.ToLower(d["content"].(string)), "level") {
+			t.Errorf("level Z9 answered %v", d["content"])
+		}
+		m = e.golden(t, "command_room_edit.json", bob)
+		set(t, m, "data.options.0.options.0.value", fmtRoomID(r))
+		addOption(t, m, "level", 3, "A1")
+		addOption(t, m, "feedback", 5, false)
+		if d := respData(t, e.sendOK(t, m)); d["content"] != "That room does not exist." {
+			t.Errorf("bob's /room edit answered %v", d["content"])
+		}
+		if got, _ := e.eng.FindRoom(context.Background(), e.user(t, alice).ID, r.ID); got.Level != engine.LevelC1 || !got.Feedback {
+			t.Errorf("bob changed alice's room: %+v", got)
 		}
 	})
 }

@@ -25,6 +25,9 @@ type Message struct {
 	Content   string
 	Flags     int
 	Deleted   bool
+	// Components are the message's components (buttons in action rows), as
+	// last written, decoded from JSON.
+	Components []any
 }
 
 // routes registers the endpoints.
@@ -149,6 +152,9 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	if content != nil {
 		m.Content = *content
 	}
+	if b.Data != nil {
+		m.Components = b.Data.Components
+	}
 	s.put(r.PathValue("token")+"/@original", m)
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -164,7 +170,7 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	m := &Message{ID: s.nextID(), ChannelID: "interaction", Content: *b.Content, Flags: b.Flags}
+	m := &Message{ID: s.nextID(), ChannelID: "interaction", Content: *b.Content, Flags: b.Flags, Components: b.Components}
 	s.put(r.PathValue("token")+"/"+m.ID, m)
 	out := messageJSON(*m)
 	s.mu.Unlock()
@@ -209,6 +215,9 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, channel string) {
 	if b.Content != nil {
 		m.Content = *b.Content
 	}
+	if b.Components != nil {
+		m.Components = b.Components
+	}
 	writeJSON(w, http.StatusOK, messageJSON(*m))
 }
 
@@ -242,7 +251,7 @@ func (s *Server) channelSend(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cid := r.PathValue("cid")
-	m := &Message{ID: s.nextID(), ChannelID: cid, Content: *b.Content, Flags: b.Flags}
+	m := &Message{ID: s.nextID(), ChannelID: cid, Content: *b.Content, Flags: b.Flags, Components: b.Components}
 	s.put(cid+"/"+m.ID, m)
 	writeJSON(w, http.StatusOK, messageJSON(*m))
 }
@@ -327,8 +336,12 @@ func botUser() map[string]any {
 // messageJSON is a message object as Discord answers it.
 func messageJSON(m Message) map[string]any {
 	now := time.Now().UTC().Format(time.RFC3339Nano)
+	components := m.Components
+	if components == nil {
+		components = []any{}
+	}
 	return map[string]any{"id": m.ID, "type": 0, "channel_id": m.ChannelID, "content": m.Content,
 		"author": botUser(), "timestamp": now, "edited_timestamp": nil, "tts": false, "mention_everyone": false,
 		"mentions": []any{}, "mention_roles": []any{}, "attachments": []any{}, "embeds": []any{},
-		"components": []any{}, "pinned": false, "flags": m.Flags}
+		"components": components, "pinned": false, "flags": m.Flags}
 }
