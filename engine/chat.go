@@ -251,7 +251,10 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 		// The coach starts now, beside the reply, which it never waits for.
 		res.coach = e.startCoach(ctx, room, userID, userMsg, previousBotLine(p.messages))
 		res.Feedback = res.coach.current()
-		defer func() { res.Feedback = res.coach.current() }() // as it stands when the reply is done
+		defer func() { // as it stands when the reply is done, stored pending at least
+			res.coach.awaitCreated()
+			res.Feedback = res.coach.current()
+		}()
 	}
 	if newUserMsg {
 		sink(Event{Kind: EventUserMessage, Message: userMsg})

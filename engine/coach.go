@@ -23,9 +23,10 @@ const coachSettleMargin = 30 * time.Second
 // coachRun is the coach at work on one learner line: its feedback, pending
 // until done is closed.
 type coachRun struct {
-	done chan struct{} // closed when the coach has settled the feedback
-	mu   sync.Mutex
-	fb   Feedback
+	done    chan struct{} // closed when the coach has settled the feedback
+	created chan struct{} // closed once the pending row is written (or could not be)
+	mu      sync.Mutex
+	fb      Feedback
 }
 
 // current returns a copy of the feedback as it stands.
@@ -42,6 +43,17 @@ func (c *coachRun) set(fb *Feedback) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.fb = *fb
+}
+
+// awaitCreated blocks until the coach has written the line's pending
+// feedback row (or given up on it). A turn waits for it before it returns,
+// once its reply is done: from then on every read of the line finds its
+// feedback, pending at least, never "none".
+func (c *coachRun) awaitCreated() {
+	select {
+	case <-c.created:
+	case <-c.done:
+	}
 }
 
 // wait blocks until the coach is done or ctx ends, and returns the feedback.
@@ -70,7 +82,7 @@ func pendingFeedback(room *Room, locale string) *Feedback {
 // outlives ctx's cancellation and that Coach.Timeout, Close and the deletion
 // of the account end.
 func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line *Message, botLine string) *coachRun {
-	run := &coachRun{done: make(chan struct{}), fb: *line.Feedback}
+	run := &coachRun{done: make(chan struct{}), created: make(chan struct{}), fb: *line.Feedback}
 	lineCopy := *line // the goroutine reads its own copy: the turn goes on with line
 	line = &lineCopy
 	// The turn that calls this is itself in flight, so the count is above
@@ -85,7 +97,7 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 		defer cancel()
 		defer stopOnClose()
 		defer untrack()
-		run.set(e.coach(work, room, userID, line, botLine))
+		run.set(e.coach(work, room, userID, line, botLine, run.created))
 	}()
 	return run
 }
@@ -97,9 +109,13 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 // line: the reply's first delta waits for no write of the coach's. A crash
 // before this write leaves the line without feedback; a crash after it
 // leaves it pending until the recovery sweep (RecoverPending).
-func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Message, botLine string) *Feedback {
+//
+// created is closed once the pending row's write has ended.
+func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Message, botLine string, created chan<- struct{}) *Feedback {
 	pending := &Feedback{MessageID: line.ID, Status: FeedbackPending, Items: []FeedbackItem{}, Language: line.Feedback.Language}
-	if err := e.store.CreateFeedback(ctx, pending); err != nil {
+	err := e.store.CreateFeedback(ctx, pending)
+	close(created)
+	if err != nil {
 		if ErrorCode(err) != CodeNotFound { // else the line is gone already (a reset, a deleted room or account)
 			e.log.Warn("engine: store pending feedback", "message", line.ID, "err", err)
 		}
@@ -107,7 +123,7 @@ func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Mess
 		return pending
 	}
 	fb := &Feedback{MessageID: line.ID, Status: FeedbackUnavailable, Items: []FeedbackItem{}, Language: line.Feedback.Language}
-	err := e.callAidSafely(ctx, aidCall{kind: CallFeedback, userID: userID, room: room,
+	err = e.callAidSafely(ctx, aidCall{kind: CallFeedback, userID: userID, room: room,
 		messages: coachPrompt(room, fb.Language, botLine, line.Content), schema: coachSchema,
 		check: func(content string) error {
 			got, err := checkFeedback(content, line.Content)
