@@ -186,7 +186,10 @@ func openAPIDocument() obj {
 				"Component": object([]string{"status"}, obj{
 					"status": str("database: ok or unavailable; model: ok, untested, failing or not_configured; " +
 						"telegram and discord: connected, starting, retrying, disabled or not_configured."),
-					"error": str("Why the component is not well: short, free of secrets (a model error kind, a bot's last connection error).")}),
+					"error": str("Why the component is not well: short, free of secrets (a model error kind, a bot's last connection error)."),
+					"shards": object([]string{"owned", "count"}, obj{
+						"owned": obj{"type": "array", "items": obj{"type": "integer"}, "description": "The shards of the Discord gateway this replica runs (their leases are its own)."},
+						"count": obj{"type": "integer", "description": "discord.shard_count."}})}),
 				"Turn": object([]string{"reply"}, obj{"message": ref("Message"), "reply": ref("Message")}),
 				"Auth": object([]string{"user", "access_token", "token_type", "expires_in", "refresh_token"}, obj{
 					"user": ref("User"), "access_token": str("A JWT, about 15 minutes of life."), "token_type": str("Bearer"),

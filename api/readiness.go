@@ -28,9 +28,19 @@ const readyPingTimeout = time.Second
 type Component struct {
 	Status string `json:"status"`
 	Error  string `json:"error,omitempty"`
+	// Shards, for a component split in shards (the Discord gateway), is the
+	// part this replica runs; nil for the others.
+	Shards *ComponentShards `json:"shards,omitempty"`
 	// Degraded marks a component that is not well (a bot retrying, the model
 	// failing): the service is then "degraded", still ready for traffic.
 	Degraded bool `json:"-"`
+}
+
+// ComponentShards is the part of a component split in shards that one
+// replica runs: its shards of all there are.
+type ComponentShards struct {
+	Owned []int `json:"owned"`
+	Count int   `json:"count"`
 }
 
 // readiness is the /readyz document.

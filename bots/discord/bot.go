@@ -61,6 +61,19 @@ type Config struct {
 	// interactions come only through InteractionsHandler. chatplay's config
 	// default is true.
 	Gateway bool
+	// ShardCount is how many shards the gateway is split into (each shard
+	// one session, with its part of the servers); zero means 1. Every
+	// replica of the bot must use the same count.
+	ShardCount int
+	// Shards, when set, leases each shard to one replica of the bot among
+	// those sharing it (a database), so that each shard runs once: a replica
+	// runs its fair share, gives them up when it stops, and takes over those
+	// of a replica whose leases expired. nil runs every shard here.
+	Shards ShardLeases
+	// ShardLease is how long a shard's lease lasts unless renewed; it is
+	// renewed every third of it, and a dead replica's shards are taken over
+	// within about that long. Zero means DefaultShardLease.
+	ShardLease time.Duration
 	// EditInterval is the least time between two edits of one message while
 	// a reply streams; zero means DefaultEditInterval.
 	EditInterval time.Duration
@@ -112,6 +125,8 @@ type Bot struct {
 	// registered is set once the commands are registered; only Run's
 	// goroutine uses it.
 	registered bool
+
+	shards *shards // the gateway's shards this replica runs (shards.go); nil without a gateway
 }
 
 // New returns a Bot for cfg over eng. It makes no network call; Run does.
@@ -141,6 +156,12 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
+	if cfg.ShardCount <= 0 {
+		cfg.ShardCount = 1
+	}
+	if cfg.ShardLease <= 0 {
+		cfg.ShardLease = DefaultShardLease
+	}
 	b := &Bot{cfg: cfg, eng: eng, log: log.With("surface", "discord"), ackAfter: ackDeadline,
 		lines: sequence.New[lineKey](maxQueuedMessages)}
 	b.link = connect.New("discord", b.log)
@@ -166,6 +187,19 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 	s.LogLevel = discordgo.LogError
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages |
 		discordgo.IntentsDirectMessages | discordgo.IntentMessageContent
+	b.addHandlers(s)
+	b.session = s
+	if cfg.Gateway {
+		b.shards = newShards(b)
+	}
+	b.ready = make(chan struct{})
+	b.life, b.stop = context.WithCancel(context.Background())
+	return b, nil
+}
+
+// addHandlers makes s hand the bot its gateway events: the bot's own
+// session and each shard's (shardSession).
+func (b *Bot) addHandlers(s *discordgo.Session) {
 	s.AddHandler(b.onInteractionCreate)
 	s.AddHandler(b.onMessageCreate)
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
@@ -173,18 +207,15 @@ func New(cfg Config, eng *engine.Engine, log *slog.Logger) (*Bot, error) {
 			b.setSelf(r.User.ID)
 		}
 	})
-	b.session = s
-	b.ready = make(chan struct{})
-	b.life, b.stop = context.WithCancel(context.Background())
-	return b, nil
 }
 
-// Run registers the slash commands, opens the gateway when Config.Gateway is
-// set, and serves until ctx ends. While Discord cannot be reached (DNS, a
-// refused connection, a 5xx) these steps are tried again with capped
-// backoff, each failure logged (State shows it). When ctx ends it stops
-// taking interactions (the interactions endpoint answers 503), closes the
-// gateway, and waits for in-flight ones for up to Config.ShutdownGrace; a
+// Run registers the slash commands, runs the gateway's shards this replica
+// owns when Config.Gateway is set (shards.go), and serves until ctx ends.
+// While Discord cannot be reached (DNS, a refused connection, a 5xx) these
+// steps are tried again with capped backoff, each failure logged (State
+// shows it). When ctx ends it closes its shards and gives up their leases,
+// stops taking interactions (the interactions endpoint answers 503), and
+// waits for in-flight ones for up to Config.ShutdownGrace; a
 // reply still streaming then ends with the engine's Close. Call Run once. It
 // returns an error when Discord refuses the bot (its token, its commands),
 // and nil after ctx ends.
@@ -196,25 +227,31 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		return err
 	}
-	if b.cfg.Gateway {
-		defer func() {
-			if err := b.session.Close(); err != nil {
-				b.log.Warn("discord: close gateway", errAttr(err))
-			}
-		}()
-	}
-	b.log.Info("discord: ready", "gateway", b.cfg.Gateway, "guild", b.cfg.GuildID)
+	b.log.Info("discord: ready", "gateway", b.cfg.Gateway, "shards", b.cfg.ShardCount, "guild", b.cfg.GuildID)
 	close(b.ready)
+	if b.shards != nil {
+		b.shards.run(ctx) // until ctx ends; the shards are closed when it returns
+		return nil
+	}
 	<-ctx.Done()
 	return nil
+}
+
+// Shards returns the gateway's shards this replica runs.
+func (b *Bot) Shards() ShardState {
+	if b.shards == nil {
+		return ShardState{}
+	}
+	return b.shards.state()
 }
 
 // State returns where the bot stands with Discord.
 func (b *Bot) State() connect.State { return b.link.State() }
 
-// connect checks the token, registers the commands and opens the gateway:
-// one try of Run's setup. Discord's refusals (a 4xx but 408 and 429) are
-// permanent; anything else is tried again.
+// connect checks the token and registers the commands: one try of Run's
+// setup (the shards connect on their own, with their own retries).
+// Discord's refusals (a 4xx but 408 and 429) are permanent; anything else
+// is tried again.
 func (b *Bot) connect(ctx context.Context) error {
 	if _, err := b.self(ctx); err != nil {
 		return bootError("check the bot token", err)
@@ -224,11 +261,6 @@ func (b *Bot) connect(ctx context.Context) error {
 			return bootError("register commands", err)
 		}
 		b.registered = true
-	}
-	if b.cfg.Gateway {
-		if err := b.session.Open(); err != nil {
-			return bootError("open gateway", err)
-		}
 	}
 	return nil
 }

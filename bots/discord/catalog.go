@@ -27,6 +27,7 @@ const (
 	msgRoomDeleted   msg = "room_deleted"
 	msgCancelled     msg = "cancelled"
 	msgThreadOpened  msg = "thread_opened"
+	msgRoomStarted   msg = "room_started"
 	msgEnteredHere   msg = "entered_here"
 	msgContinue      msg = "continue"
 	msgRoomReset     msg = "room_reset"
@@ -112,6 +113,8 @@ var catalog = map[msg]map[string]string{
 	msgRoomDeleted:  {"en": "Room **%s** is deleted.", "ko": "**%s** 방을 삭제했습니다.", "ja": "ルーム **%s** を削除しました。"},
 	msgCancelled:    {"en": "Nothing was deleted.", "ko": "삭제하지 않았습니다.", "ja": "削除しませんでした。"},
 	msgThreadOpened: {"en": "**%s** is played in %s.", "ko": "**%s** 방은 %s 에서 진행됩니다.", "ja": "**%s** は %s で進みます。"},
+	msgRoomStarted: {"en": "Room **%s** is ready: the scene begins in %s.", "ko": "**%s** 방을 만들었습니다. 장면이 %s 에서 시작됩니다.",
+		"ja": "ルーム **%s** を作りました。場面は %s で始まります。"},
 	msgEnteredHere: {"en": "You are in **%s**. Speak with `/say` or just write here.", "ko": "**%s** 방에 들어왔습니다. `/say`로 말하거나 여기에 쓰세요.",
 		"ja": "**%s** に入りました。`/say` で話すか、ここに書いてください。"},
 	msgContinue: {"en": "The scene of **%s** goes on: write your next line here.", "ko": "**%s** 장면을 이어갑니다. 여기에 다음 대사를 쓰세요.",

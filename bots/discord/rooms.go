@@ -38,7 +38,9 @@ func roomName(r *engine.Room) string {
 }
 
 // roomNew answers /room new: the room is made from the options (feedback:
-// the boolean option, nil when not given).
+// the boolean option, nil when not given) and its scene starts at once, as
+// /room enter would start it (enterRoom): in the thread the bot opens for it
+// in a server, or in the DM.
 func (b *Bot) roomNew(ctx context.Context, x *exchange, opts map[string]string, feedback *bool) {
 	r, err := b.eng.CreateRoom(ctx, x.user.ID, engine.RoomInput{Title: opts[optTitle], Language: opts[optLanguage],
 		Situation: opts[optSituation], UserRole: opts[optUserRole], BotRole: opts[optBotRole], Level: opts[optLevel],
@@ -47,11 +49,7 @@ func (b *Bot) roomNew(ctx context.Context, x *exchange, opts map[string]string, 
 		x.fail(ctx, err, "")
 		return
 	}
-	row := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: text(x.lang, msgEnter), Style: discordgo.PrimaryButton, CustomID: customID(actEnter, id(r))},
-	}}
-	b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgRoomCreated, roomName(r))+"\n"+practiceLine(x.lang, r),
-		[]discordgo.MessageComponent{row}))
+	b.enterRoom(ctx, x, r, true, true)
 }
 
 // roomList answers /room list, and its next-page button (update: replace

@@ -18,15 +18,13 @@ func TestRoomNew(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db)
 		resp := e.sendOK(t, e.golden(t, "command_room_new.json", alice)) // locale ko
-		if respType(resp) != int(discordgo.InteractionResponseChannelMessageWithSource) {
+		if respType(resp) != int(discordgo.InteractionResponseDeferredChannelMessageWithSource) || !ephemeral(respData(t, resp)) {
 			t.Fatalf("response = %v", resp)
 		}
-		d := respData(t, resp)
-		if !ephemeral(d) || !strings.Contains(d["content"].(string), "**Cafe in Seoul** 방을 만들었습니다") {
-			t.Errorf("response data = %v", d)
-		}
-		if am, ok := d["allowed_mentions"].(map[string]any); !ok || len(am["parse"].([]any)) != 0 {
-			t.Errorf("allowed_mentions = %v", d["allowed_mentions"])
+		// The answer (the deferral's edit) says the room is made; the scene starts (roomnew_test.go).
+		if edits := contents(discordfake.Filter(e.fake.Calls(), http.MethodPatch, "/webhooks/"+testAppID+"/")); len(edits) != 1 ||
+			!strings.Contains(edits[0], "**Cafe in Seoul** 방을 만들었습니다") {
+			t.Errorf("answer = %v", edits)
 		}
 		u := e.user(t, alice)
 		if u.Locale != "ko" || u.DisplayName != "Alice" {
@@ -41,16 +39,11 @@ func TestRoomNew(t *testing.T) {
 			r.UserRole != "customer" || r.BotRole != "barista" {
 			t.Errorf("room = %+v", r)
 		}
-		// The enter button names the new room.
-		row := d["components"].([]any)[0].(map[string]any)["components"].([]any)[0].(map[string]any)
-		if row["custom_id"] != "room:enter:"+fmtRoomID(r) {
-			t.Errorf("button = %v", row)
-		}
 
 		// An invalid language is refused in the user's language, and nothing is made.
 		m := e.golden(t, "command_room_new.json", alice)
 		set(t, m, "data.options.0.options.0.value", "xx")
-		d = respData(t, e.sendOK(t, m))
+		d := respData(t, e.sendOK(t, m))
 		if !ephemeral(d) || !strings.Contains(d["content"].(string), "올바르지 않은 값입니다: language") {
 			t.Errorf("invalid language answered %v", d)
 		}
@@ -248,8 +241,9 @@ func TestRoomLevelAndFeedback(t *testing.T) {
 		m := e.golden(t, "command_room_new.json", alice) // locale ko
 		addOption(t, m, "level", 3, "A2")
 		addOption(t, m, "feedback", 5, false)
-		d := respData(t, e.sendOK(t, m))
-		if c := d["content"].(string); !ephemeral(d) || !strings.HasSuffix(c, "\n수준 A2 · 교정 끔") {
+		e.sendOK(t, m) // deferred: the answer follows as an edit, once the thread is open
+		e.idle()
+		if c := e.shown(m["token"].(string)); !strings.HasSuffix(c, "\n수준 A2 · 교정 끔") {
 			t.Errorf("/room new answered %q", c)
 		}
 		rooms, _, err := e.eng.ListRooms(context.Background(), e.user(t, alice).ID, engine.Page{})
@@ -258,12 +252,14 @@ func TestRoomLevelAndFeedback(t *testing.T) {
 		}
 		r := rooms[0]
 		// Without the options: B1, feedback on.
-		d = respData(t, e.sendOK(t, e.golden(t, "command_room_new.json", alice)))
-		if c := d["content"].(string); !strings.HasSuffix(c, "\n수준 B1 · 교정 켬") {
+		m = e.golden(t, "command_room_new.json", alice)
+		e.sendOK(t, m)
+		e.idle()
+		if c := e.shown(m["token"].(string)); !strings.HasSuffix(c, "\n수준 B1 · 교정 켬") {
 			t.Errorf("/room new without options answered %q", c)
 		}
 
-		d = respData(t, e.sendOK(t, e.golden(t, "command_room_list.json", alice))) // en-US
+		d := respData(t, e.sendOK(t, e.golden(t, "command_room_list.json", alice))) // en-US
 		if c := d["content"].(string); !strings.Contains(c, "customer / barista · level A2 · corrections off") ||
 			!strings.Contains(c, "level B1 · corrections on") {
 			t.Errorf("/room list = %q", c)

@@ -29,12 +29,26 @@ func (b *Bot) roomEnter(ctx context.Context, x *exchange, raw string) {
 		x.fail(ctx, err, "")
 		return
 	}
+	b.enterRoom(ctx, x, room, fresh, false)
+}
+
+// enterRoom is /room enter past finding the room, and the end of /room new
+// (made: the room was just made, which the answer says, and a refusal says
+// it is kept): it binds the thread it opens, or the DM, to room and opens
+// the scene there when the room is fresh, or says it goes on.
+func (b *Bot) enterRoom(ctx context.Context, x *exchange, room *engine.Room, fresh, made bool) {
+	refuse := func(m msg) string {
+		if made {
+			return text(x.lang, msgRoomCreated, roomName(room)) + "\n" + text(x.lang, m)
+		}
+		return text(x.lang, m)
+	}
 	if x.in.GuildID == "" {
 		b.enterDM(ctx, x, room, fresh)
 		return
 	}
 	if b.foreignThread(ctx, x.in.ChannelID) {
-		b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgNotMyThread), nil))
+		b.answer(ctx, x, x.reply(ctx, true, refuse(msgNotMyThread), nil))
 		return
 	}
 	if err := x.deferReply(ctx, true); err != nil {
@@ -44,7 +58,7 @@ func (b *Bot) roomEnter(ctx context.Context, x *exchange, raw string) {
 	thread, err := b.openThread(ctx, x.in.ChannelID, room)
 	if err != nil {
 		b.log.Warn("discord: open thread", "channel", x.in.ChannelID, errAttr(err))
-		b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgNoThread), nil))
+		b.answer(ctx, x, x.reply(ctx, true, refuse(msgNoThread), nil))
 		return
 	}
 	for _, scope := range []string{threadScope(thread), scopeActive} {
@@ -53,7 +67,11 @@ func (b *Bot) roomEnter(ctx context.Context, x *exchange, raw string) {
 			return
 		}
 	}
-	b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgThreadOpened, roomName(room), "<#"+thread+">"), nil))
+	answer := text(x.lang, msgThreadOpened, roomName(room), "<#"+thread+">")
+	if made {
+		answer = text(x.lang, msgRoomStarted, roomName(room), "<#"+thread+">") + "\n" + practiceLine(x.lang, room)
+	}
+	b.answer(ctx, x, x.reply(ctx, true, answer, nil))
 	out := &channelOutlet{s: b.session, channelID: thread}
 	if !fresh {
 		b.answerMessage(ctx, out, text(x.lang, msgContinue, roomName(room)))

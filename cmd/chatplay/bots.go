@@ -29,9 +29,10 @@ type surfaces struct {
 	routes []api.Route
 }
 
-// newSurfaces builds the bots whose tokens are set; observe, when set, gives
-// each bot its Config.Observe.
-func newSurfaces(cfg Config, eng *engine.Engine, log *slog.Logger, observe func(bot string) func(kind, outcome string)) (*surfaces, error) {
+// newSurfaces builds the bots whose tokens are set; shards leases the
+// Discord gateway's shards among replicas; observe, when set, gives each bot
+// its Config.Observe.
+func newSurfaces(cfg Config, eng *engine.Engine, shards discord.ShardLeases, log *slog.Logger, observe func(bot string) func(kind, outcome string)) (*surfaces, error) {
 	if observe == nil {
 		observe = func(string) func(kind, outcome string) { return nil }
 	}
@@ -52,6 +53,7 @@ func newSurfaces(cfg Config, eng *engine.Engine, log *slog.Logger, observe func(
 	if cfg.Discord.Token != "" {
 		dc := cfg.Discord.discordConfig(grace)
 		dc.Observe = observe("discord")
+		dc.Shards = shards
 		bot, err := discord.New(dc, eng, log) // it tags its own log lines
 		if err != nil {
 			return nil, fmt.Errorf("discord: %w", err)

@@ -347,6 +347,9 @@ func (c Config) validate() error {
 	if c.Discord.Token != "" && c.Discord.ApplicationID == "" {
 		bad("discord.application_id", "must be set with the Discord token")
 	}
+	if c.Discord.ShardCount < 1 {
+		bad("discord.shard_count", "must be 1 or more")
+	}
 	c.validateOps(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -28,6 +28,7 @@ type DiscordConfig struct {
 	APIURL         string        `yaml:"api_url"`
 	GuildID        string        `yaml:"guild_id"`
 	Gateway        bool          `yaml:"gateway"`
+	ShardCount     int           `yaml:"shard_count"`
 	EditInterval   time.Duration `yaml:"edit_interval"`
 	RequestTimeout time.Duration `yaml:"request_timeout"`
 }
@@ -38,7 +39,7 @@ func defaultTelegramConfig() TelegramConfig {
 }
 
 func defaultDiscordConfig() DiscordConfig {
-	return DiscordConfig{APIURL: discord.DefaultAPIURL, Gateway: true, EditInterval: discord.DefaultEditInterval,
+	return DiscordConfig{APIURL: discord.DefaultAPIURL, Gateway: true, ShardCount: 1, EditInterval: discord.DefaultEditInterval,
 		RequestTimeout: discord.DefaultRequestTimeout}
 }
 
@@ -52,6 +53,6 @@ func (c TelegramConfig) telegramConfig(grace time.Duration) telegram.Config {
 // discordConfig is the bot package's Config; grace bounds its shutdown.
 func (c DiscordConfig) discordConfig(grace time.Duration) discord.Config {
 	return discord.Config{Token: c.Token, ApplicationID: c.ApplicationID, PublicKey: c.PublicKey, APIURL: c.APIURL,
-		GuildID: c.GuildID, Gateway: c.Gateway, EditInterval: c.EditInterval, RequestTimeout: c.RequestTimeout,
+		GuildID: c.GuildID, Gateway: c.Gateway, ShardCount: c.ShardCount, EditInterval: c.EditInterval, RequestTimeout: c.RequestTimeout,
 		ShutdownGrace: grace}
 }

@@ -95,6 +95,7 @@ func TestInvalidConfigNamesTheKey(t *testing.T) {
 		{"", map[string]string{"CHATPLAY_MODEL_MAX_REPLY_TOKENS": "9000"}, "model.max_reply_tokens"},
 		{"", map[string]string{"CHATPLAY_MODEL_TEMPERATURE": "3"}, "model.temperature"},
 		{"", map[string]string{"CHATPLAY_LOG_LEVEL": "loud"}, "log.level"},
+		{"", map[string]string{"CHATPLAY_DISCORD_SHARD_COUNT": "0"}, "discord.shard_count"},
 		{"", map[string]string{"CHATPLAY_DATABASE_ROOM_LOCKS": "database"}, "database.room_locks"}, // on SQLite
 		{"", map[string]string{"CHATPLAY_DATABASE_ROOM_LOCKS": "cluster"}, "database.room_locks"},
 		{"model:\n  timeout: -1s\n", nil, "model.timeout"},

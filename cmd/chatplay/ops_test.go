@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/chatplay/chatplay/api"
 	"github.com/chatplay/chatplay/bots/connect"
+	"github.com/chatplay/chatplay/bots/discord"
 	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/openai/openaifake"
 )
@@ -132,6 +134,41 @@ func (stateBot) Run(context.Context) error { return nil }
 func (b stateBot) State() connect.State    { return b.st }
 
 func botState(st connect.State) runner { return stateBot{st} }
+
+// shardedBot is a runner with a fixed state and shards, as the Discord bot.
+type shardedBot struct {
+	stateBot
+	shards discord.ShardState
+}
+
+func (b shardedBot) Shards() discord.ShardState { return b.shards }
+
+// The Discord component says which gateway shards this replica runs (none is
+// well: other replicas run them), and is degraded while one fails.
+func TestBotComponentShards(t *testing.T) {
+	ok := connect.State{Status: connect.Connected}
+	for _, tt := range []struct {
+		name   string
+		shards discord.ShardState
+		want   string
+		degr   bool
+	}{
+		{"no gateway", discord.ShardState{}, `{"status":"connected"}`, false},
+		{"two of two", discord.ShardState{Count: 2, Owned: []int{0, 1}}, `{"status":"connected","shards":{"owned":[0,1],"count":2}}`, false},
+		{"none of two", discord.ShardState{Count: 2}, `{"status":"connected","shards":{"owned":[],"count":2}}`, false},
+		{"failing", discord.ShardState{Count: 2, Owned: []int{1}, Err: "shard 1: 503"},
+			`{"status":"connected","error":"shard 1: 503","shards":{"owned":[1],"count":2}}`, true},
+	} {
+		c := botComponent(shardedBot{stateBot{ok}, tt.shards})
+		raw, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(raw) != tt.want || c.Degraded != tt.degr {
+			t.Errorf("%s: %s degraded=%t, want %s degraded=%t", tt.name, raw, c.Degraded, tt.want, tt.degr)
+		}
+	}
+}
 
 func TestBotComponent(t *testing.T) {
 	long := strings.Repeat("x", 500)

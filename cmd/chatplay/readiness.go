@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/chatplay/chatplay/api"
 	"github.com/chatplay/chatplay/bots/connect"
+	"github.com/chatplay/chatplay/bots/discord"
 	"github.com/chatplay/chatplay/engine"
 )
 
@@ -32,7 +33,9 @@ func modelComponent(st engine.ModelState) api.Component {
 	return api.Component{Status: statusOK}
 }
 
-// botComponent is a bot's state for /readyz; a nil bot has no token.
+// botComponent is a bot's state for /readyz; a nil bot has no token. The
+// Discord bot's also says which gateway shards this replica runs, and is
+// degraded while a lease round or an owned shard's connection fails.
 func botComponent(bot runner) api.Component {
 	if bot == nil {
 		return api.Component{Status: statusNotConfigured}
@@ -41,6 +44,17 @@ func botComponent(bot runner) api.Component {
 	c := api.Component{Status: string(st.Status), Error: shorten(st.Err, maxComponentError)}
 	if st.Status != connect.Connected {
 		c.Degraded = true
+	}
+	if sh, ok := bot.(interface{ Shards() discord.ShardState }); ok {
+		if ss := sh.Shards(); ss.Count > 0 {
+			c.Shards = &api.ComponentShards{Owned: append([]int{}, ss.Owned...), Count: ss.Count}
+			if ss.Err != "" {
+				c.Degraded = true
+				if c.Error == "" {
+					c.Error = shorten(ss.Err, maxComponentError)
+				}
+			}
+		}
 	}
 	return c
 }

@@ -52,7 +52,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	go eng.RunRecovery(context.WithoutCancel(ctx))
 	go housekeeping(ctx, db, eng, log)
-	bots, err := newSurfaces(cfg, eng, log, obs.botObserver)
+	bots, err := newSurfaces(cfg, eng, db, log, obs.botObserver)
 	if err != nil {
 		return err
 	}

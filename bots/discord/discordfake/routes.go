@@ -42,6 +42,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /channels/{cid}", s.channelGet)
 	s.mux.HandleFunc("PUT /applications/{app}/commands", s.commands)
 	s.mux.HandleFunc("PUT /applications/{app}/guilds/{gid}/commands", s.commands)
+	s.mux.HandleFunc("GET /gateway", s.gatewayURL)
+	s.mux.HandleFunc("GET /gateway/bot", s.gatewayURL)
 	s.mux.HandleFunc("GET /users/@me", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, botUser()) })
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, http.StatusNotFound, 0, "404: Not Found") })
 }

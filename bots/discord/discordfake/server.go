@@ -13,7 +13,10 @@
 // It serves the interaction callback, the interaction webhooks (the original
 // response and followups), channel messages, thread creation, channel
 // lookup, the application command bulk overwrite and users/@me, and answers
-// anything else with Discord's 404 envelope.
+// anything else with Discord's 404 envelope. It also runs a minimal gateway
+// (gateway.go): GET /gateway answers its ws:// URL, where HELLO, IDENTIFY
+// with a shard, READY and heartbeats are spoken, and each connection's shard
+// is recorded.
 package discordfake
 
 import (
@@ -114,6 +117,8 @@ type Server struct {
 	channels map[string]*Channel
 	messages map[string]*Message // by channel id (or webhook token) + "/" + message id
 	order    []string            // keys of messages, in order of creation
+
+	gw gateway // the gateway websocket (gateway.go)
 }
 
 // New starts a fake on loopback, closed when tb's test ends.
@@ -214,6 +219,10 @@ func (s *Server) Channel(id string) (Channel, bool) {
 
 // serveHTTP records the call, applies a scripted limit, then routes it.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.TrimSuffix(r.URL.Path, "/") == GatewayPath {
+		s.serveGateway(w, r)
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	call := Call{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, APIPrefix), Query: r.URL.RawQuery,
 		Header: r.Header.Clone(), Body: body, At: time.Now()}
