@@ -20,7 +20,10 @@ type Room struct {
 	Model     *string // nil: the configured default model
 	Level     Level   // the learner's CEFR level, which the bot speaks to
 	Feedback  bool    // whether the learner's lines get corrections
-	CreatedAt time.Time
+	// ScenarioID is the built-in scenario the room was made from; nil: custom.
+	ScenarioID *string
+	Goals      []Goal // the scene's goals, in order
+	CreatedAt  time.Time
 	UpdatedAt time.Time
 }
 
@@ -46,6 +49,12 @@ type RoomInput struct {
 	Model     *string
 	Level     string // a CEFR level, any case ("b2"); "": DefaultLevel
 	Feedback  *bool  // nil: on
+	// ScenarioID names a built-in scenario to make the room from: the
+	// situation, roles and goals then come from it, in Locale (see
+	// Engine.CreateRoom). "": a custom room.
+	ScenarioID string
+	Locale     string   // the learner's own language, for a scenario's texts
+	Goals      []string // a custom room's goals: at most MaxRoomGoals
 }
 
 // RoomUpdate holds the fields to change in a room; nil fields stay as they are.
@@ -59,6 +68,7 @@ type RoomUpdate struct {
 	Model     *string
 	Level     *string // a CEFR level, any case
 	Feedback  *bool
+	Goals     *[]string // replaces the room's goals, all open again
 }
 
 // normalized returns u with its set fields as they are stored: trimmed of
@@ -77,7 +87,8 @@ func (u RoomUpdate) normalized() RoomUpdate {
 		*level = strings.ToUpper(*level)
 	}
 	return RoomUpdate{Title: trim(u.Title), Language: trim(u.Language), Situation: trim(u.Situation),
-		UserRole: trim(u.UserRole), BotRole: trim(u.BotRole), Model: trim(u.Model), Level: level, Feedback: u.Feedback}
+		UserRole: trim(u.UserRole), BotRole: trim(u.BotRole), Model: trim(u.Model), Level: level, Feedback: u.Feedback,
+		Goals: normalizeGoals(u.Goals)}
 }
 
 // apply writes the set fields of u into r.
@@ -129,6 +140,11 @@ func validateRoomUpdate(u RoomUpdate, lim Limits, models ModelPolicy) error {
 	}
 	if u.Level != nil && !Level(*u.Level).Valid() {
 		return Invalid("level", "Choose a level: %s.", levelCodes())
+	}
+	if u.Goals != nil {
+		if err := validateGoals(*u.Goals); err != nil {
+			return err
+		}
 	}
 	for _, f := range []struct {
 		name     string
