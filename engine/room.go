@@ -24,7 +24,7 @@ type Room struct {
 	ScenarioID *string
 	Goals      []Goal // the scene's goals, in order
 	CreatedAt  time.Time
-	UpdatedAt time.Time
+	UpdatedAt  time.Time
 }
 
 // Languages are the languages a room can be played in, by code, with the name

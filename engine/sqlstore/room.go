@@ -103,6 +103,9 @@ func (db *DB) CreateRoom(ctx context.Context, r *engine.Room, maxRooms int) erro
 		return wrapErr("create room", err)
 	}
 	r.ID, r.CreatedAt, r.UpdatedAt = row.ID, row.CreatedAt, row.UpdatedAt
+	if r.Goals == nil {
+		r.Goals = []engine.Goal{} // as FindRoom reads it
+	}
 	return nil
 }
 

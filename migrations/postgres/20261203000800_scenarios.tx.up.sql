@@ -18,9 +18,13 @@ CREATE TABLE room_goals (
     position    INTEGER NOT NULL,
     text        TEXT NOT NULL,
     achieved_at TIMESTAMPTZ,
-    message_id  BIGINT REFERENCES messages (id) ON DELETE SET NULL,
-    UNIQUE (room_id, position)
+    message_id  BIGINT REFERENCES messages (id) ON DELETE SET NULL
 );
+
+--bun:split
+
+-- One position per goal of a room; reads a page of rooms' goals in order.
+CREATE UNIQUE INDEX room_goals_room_id_position_idx ON room_goals (room_id, position);
 
 --bun:split
 
