@@ -33,6 +33,8 @@ type MetaLimits struct {
 	Role        int `json:"role"`
 	DisplayName int `json:"display_name"`
 	PageSize    int `json:"page_size"`
+	Goal        int `json:"goal"`  // one goal of a room
+	Goals       int `json:"goals"` // how many goals a room may have
 }
 
 // meta answers GET /api/v1/meta, from the engine's configuration.
@@ -53,6 +55,7 @@ func (h *handlers) meta(c *gin.Context) {
 		Models:       MetaModels{Default: cfg.Models.Default, Allowed: allowed},
 		Limits: MetaLimits{Message: cfg.Limits.MaxMessageRunes, Title: cfg.Limits.MaxTitleRunes,
 			Situation: cfg.Limits.MaxSituationRunes, Role: cfg.Limits.MaxRoleRunes,
-			DisplayName: engine.MaxDisplayNameRunes, PageSize: cfg.Limits.MaxPageSize},
+			DisplayName: engine.MaxDisplayNameRunes, PageSize: cfg.Limits.MaxPageSize,
+			Goal: engine.MaxGoalRunes, Goals: engine.MaxRoomGoals},
 	})
 }

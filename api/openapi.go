@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +15,15 @@ import (
 // test checks that it and the router's route table list the same operations.
 
 type obj = map[string]any
+
+// themes returns the scenario themes' names.
+func themes() []string {
+	var out []string
+	for _, t := range engine.Themes() {
+		out = append(out, string(t))
+	}
+	return out
+}
 
 // ref points at a schema of components.schemas.
 func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
@@ -82,12 +92,24 @@ func openAPIDocument() obj {
 		levels = append(levels, string(l))
 	}
 	level := func(desc string) obj { return obj{"type": "string", "enum": levels, "description": desc} }
-	room := object([]string{"id", "title", "language", "situation", "user_role", "bot_role", "model", "level", "feedback", "created_at", "updated_at"}, obj{
+	room := object([]string{"id", "title", "language", "situation", "user_role", "bot_role", "model", "level", "feedback", "scenario_id", "goals", "created_at", "updated_at"}, obj{
 		"id": obj{"type": "integer"}, "title": str(""), "language": str("ko, en, ja, zh, es, fr or de"), "situation": str(""),
 		"user_role": str(""), "bot_role": str(""), "model": obj{"type": "string", "nullable": true},
-		"level":      level("The learner's CEFR level, which the bot speaks to."),
-		"feedback":   obj{"type": "boolean", "description": "Whether the learner's lines get corrections."},
-		"created_at": obj{"type": "string", "format": "date-time"}, "updated_at": obj{"type": "string", "format": "date-time"}})
+		"level":       level("The learner's CEFR level, which the bot speaks to."),
+		"feedback":    obj{"type": "boolean", "description": "Whether the learner's lines get corrections."},
+		"scenario_id": obj{"type": "string", "nullable": true, "description": "The built-in scenario the room was made from; null for a custom room."},
+		"goals":       obj{"type": "array", "items": ref("Goal"), "description": "The scene's goals, in order."},
+		"created_at":  obj{"type": "string", "format": "date-time"}, "updated_at": obj{"type": "string", "format": "date-time"}})
+	goal := object([]string{"id", "text", "achieved", "achieved_at", "message_id"}, obj{
+		"id": obj{"type": "integer"}, "text": str(""), "achieved": obj{"type": "boolean", "description": "Never undone, except by a reset of the room."},
+		"achieved_at": obj{"type": "string", "format": "date-time", "nullable": true},
+		"message_id":  obj{"type": "integer", "nullable": true, "description": "The learner's line that achieved it; null while open or when that message is gone."}})
+	levelList := obj{"type": "array", "items": level("")}
+	scenario := object([]string{"id", "theme", "title", "description", "situation", "user_role", "bot_role", "goals", "levels"}, obj{
+		"id": str("Stable, kebab-case: the scenario_id of POST /rooms."), "theme": obj{"type": "string", "enum": themes()},
+		"title": str(""), "description": str("One line."), "situation": str(""), "user_role": str("The learner's part."),
+		"bot_role": str("The bot's part."), "goals": obj{"type": "array", "items": str("A concrete task.")},
+		"levels": levelList})
 	message := object([]string{"id", "room_id", "role", "content", "status", "source", "token_count", "created_at"}, obj{
 		"id": obj{"type": "integer"}, "room_id": obj{"type": "integer"}, "role": obj{"type": "string", "enum": []string{"user", "assistant"}},
 		"content": str(""), "status": obj{"type": "string", "enum": []string{"pending", "complete", "failed"}},
@@ -96,8 +118,13 @@ func openAPIDocument() obj {
 	roomInput := object(nil, obj{"title": str(""), "language": str(""), "situation": str(""), "user_role": str(""),
 		"bot_role": str(""), "model": str("Empty: the default model."),
 		"level":    str("A CEFR level, A1 to C2, in any case; B1 when a room is created without one."),
-		"feedback": obj{"type": "boolean", "description": "Corrections of the learner's lines; on when a room is created without it."}})
-	createRoom := object([]string{"language", "situation", "user_role", "bot_role"}, roomInput["properties"].(obj))
+		"feedback": obj{"type": "boolean", "description": "Corrections of the learner's lines; on when a room is created without it."},
+		"scenario_id": str("POST only: make the room from this built-in scenario (GET /api/v1/scenarios). Situation, roles and goals then come from it, " +
+			"in the caller's own language (locale), and must be left out; the title defaults to the scenario's, the level to B1 or the scenario's nearest."),
+		"goals": obj{"type": "array", "maxItems": engine.MaxRoomGoals, "items": obj{"type": "string", "maxLength": engine.MaxGoalRunes},
+			"description": "The room's goals, one line each. On PATCH, they replace the room's goals, all open again ([] removes them)."}})
+	createRoom := object([]string{"language"}, roomInput["properties"].(obj))
+	createRoom["description"] = "A custom room needs situation, user_role and bot_role; a room made from scenario_id takes them from the scenario."
 
 	return obj{
 		"openapi": "3.0.3",
@@ -159,6 +186,14 @@ func openAPIDocument() obj {
 			"/api/v1/rooms/{id}/regenerate": obj{"post": op("Replace the last reply (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/open":       obj{"post": op("Have the bot open an empty room's scene in character (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/reset":      obj{"post": op("Clear the conversation, keep the room.", true, nil, obj{"204": noBody, "404": respRef("NotFound")}, roomID)},
+			"/api/v1/scenarios": obj{"get": op("The built-in scenarios, in the learner's own language: ?locale=, else the signed-in caller's locale "+
+				"(when a valid access token is sent), else Accept-Language, else English.", false, nil,
+				obj{"200": jsonResponse("The scenarios, in the library's order.", object([]string{"locale", "scenarios"}, obj{
+					"locale": str("The language of the texts: ko, en or ja."), "scenarios": obj{"type": "array", "items": ref("Scenario")}})),
+					"400": respRef("Invalid")},
+				param("level", "query", "Only scenarios that suit this CEFR level.", "string"),
+				param("theme", "query", "Only this theme: "+strings.Join(themes(), ", ")+".", "string"),
+				param("locale", "query", "The language of the texts (ko, en or ja; a BCP 47 tag; others read in English).", "string"))},
 			"/api/v1/meta": obj{"get": op("The room languages and levels, the models a room may choose and the server's length limits (characters).", false, nil,
 				obj{"200": jsonResponse("What forms need to know.", object([]string{"languages", "levels", "default_level", "models", "limits"}, obj{
 					"languages":     obj{"type": "array", "items": str("A language code: ko, en, ja, …")},
@@ -166,7 +201,8 @@ func openAPIDocument() obj {
 					"default_level": level("A new room's level when none is chosen."),
 					"models":        object([]string{"default", "allowed"}, obj{"default": str(""), "allowed": obj{"type": "array", "items": str("")}}),
 					"limits": object(nil, obj{"message": obj{"type": "integer"}, "title": obj{"type": "integer"}, "situation": obj{"type": "integer"},
-						"role": obj{"type": "integer"}, "display_name": obj{"type": "integer"}, "page_size": obj{"type": "integer"}}),
+						"role": obj{"type": "integer"}, "display_name": obj{"type": "integer"}, "page_size": obj{"type": "integer"},
+						"goal": obj{"type": "integer"}, "goals": obj{"type": "integer", "description": "How many goals a room may have."}}),
 				}))})},
 			"/api/v1/usage": obj{"get": op("The caller's token use by UTC day and model.", true, nil,
 				obj{"200": jsonResponse("Usage, newest day first.", object([]string{"days", "usage"}, obj{"days": obj{"type": "integer"},
@@ -177,7 +213,7 @@ func openAPIDocument() obj {
 		"components": obj{
 			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
 			"schemas": obj{
-				"User": user, "Room": room, "Message": message,
+				"User": user, "Room": room, "Message": message, "Goal": goal, "Scenario": scenario,
 				"RoomBody": object([]string{"room"}, obj{"room": ref("Room")}),
 				"Readiness": object([]string{"status", "components"}, obj{
 					"status": obj{"type": "string", "enum": []string{StatusReady, StatusDegraded, StatusUnavailable}},
@@ -197,7 +233,7 @@ func openAPIDocument() obj {
 				"Error": object([]string{"error"}, obj{"error": object([]string{"code", "message"}, obj{
 					"code":    str("invalid, bad_request, unauthenticated, forbidden, not_found, conflict, too_large, rate_limited, model_unavailable, model_rejected, model_not_configured, unavailable, internal"),
 					"message": str("Safe to show."), "field": str("With invalid: the input at fault."),
-					"reason": str("Refines the code: required, too_long, bad_text, room_limit, busy, scene_started, email_taken.")})}),
+					"reason": str("Refines the code: required, too_long, bad_text, too_many, room_limit, busy, scene_started, email_taken.")})}),
 			},
 			"responses": obj{
 				"Invalid":         errResp("Invalid input; error.field names it."),

@@ -36,22 +36,26 @@ type UserBody struct {
 
 // RoomResponse is a room as its owner sees it.
 type RoomResponse struct {
-	ID        int64     `json:"id"`
-	Title     string    `json:"title"`
-	Language  string    `json:"language"`
-	Situation string    `json:"situation"`
-	UserRole  string    `json:"user_role"`
-	BotRole   string    `json:"bot_role"`
-	Model     *string   `json:"model"`
-	Level     string    `json:"level"`    // A1 … C2
-	Feedback  bool      `json:"feedback"` // whether the learner's lines get corrections
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        int64   `json:"id"`
+	Title     string  `json:"title"`
+	Language  string  `json:"language"`
+	Situation string  `json:"situation"`
+	UserRole  string  `json:"user_role"`
+	BotRole   string  `json:"bot_role"`
+	Model     *string `json:"model"`
+	Level     string  `json:"level"`    // A1 … C2
+	Feedback  bool    `json:"feedback"` // whether the learner's lines get corrections
+	// ScenarioID is the built-in scenario the room was made from; null: custom.
+	ScenarioID *string        `json:"scenario_id"`
+	Goals      []GoalResponse `json:"goals"`
+	CreatedAt  time.Time      `json:"created_at"`
+	UpdatedAt  time.Time      `json:"updated_at"`
 }
 
 func newRoomResponse(r *engine.Room) RoomResponse {
 	return RoomResponse{ID: r.ID, Title: r.Title, Language: r.Language, Situation: r.Situation, UserRole: r.UserRole,
-		BotRole: r.BotRole, Model: r.Model, Level: string(r.Level), Feedback: r.Feedback, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		BotRole: r.BotRole, Model: r.Model, Level: string(r.Level), Feedback: r.Feedback,
+		ScenarioID: r.ScenarioID, Goals: newGoalResponses(r.Goals), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // RoomBody wraps a room.

@@ -20,6 +20,9 @@ type roomRequest struct {
 	Model     *string `json:"model"`
 	Level     *string `json:"level"`
 	Feedback  *bool   `json:"feedback"`
+	// ScenarioID (POST only) makes the room from a built-in scenario.
+	ScenarioID *string   `json:"scenario_id"`
+	Goals      *[]string `json:"goals"` // replaces the room's goals
 }
 
 func deref(s *string) string {
@@ -53,9 +56,14 @@ func (h *handlers) createRoom(c *gin.Context) {
 	if !h.decode(c, &in, false) {
 		return
 	}
-	r, err := h.eng.CreateRoom(c.Request.Context(), userID(c), engine.RoomInput{Title: deref(in.Title), Language: deref(in.Language),
+	input := engine.RoomInput{Title: deref(in.Title), Language: deref(in.Language),
 		Situation: deref(in.Situation), UserRole: deref(in.UserRole), BotRole: deref(in.BotRole), Model: in.Model,
-		Level: deref(in.Level), Feedback: in.Feedback})
+		Level: deref(in.Level), Feedback: in.Feedback}
+	if err := h.scenarioRoomInput(c, in, &input); err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	r, err := h.eng.CreateRoom(c.Request.Context(), userID(c), input)
 	if err != nil {
 		h.abortWith(c, err)
 		return
@@ -88,8 +96,13 @@ func (h *handlers) updateRoom(c *gin.Context) {
 	if !h.decode(c, &in, false) {
 		return
 	}
+	if in.ScenarioID != nil {
+		h.abortWith(c, engine.Invalid("scenario_id", "A room's scenario cannot be changed: make a new room from the scenario."))
+		return
+	}
 	r, err := h.eng.UpdateRoom(c.Request.Context(), userID(c), id, engine.RoomUpdate{Title: in.Title, Language: in.Language,
-		Situation: in.Situation, UserRole: in.UserRole, BotRole: in.BotRole, Model: in.Model, Level: in.Level, Feedback: in.Feedback})
+		Situation: in.Situation, UserRole: in.UserRole, BotRole: in.BotRole, Model: in.Model, Level: in.Level, Feedback: in.Feedback,
+		Goals: in.Goals})
 	if err != nil {
 		h.abortWith(c, err)
 		return

@@ -98,6 +98,7 @@ func newRouter(d Deps) (*gin.Engine, *handlers) {
 
 	v1 := r.Group(apiPrefix, h.limitBody)
 	v1.GET("/meta", h.meta)
+	v1.GET("/scenarios", h.listScenarios)
 	auth := v1.Group("/auth")
 	auth.POST("/signup", h.signup)
 	auth.POST("/login", h.login)

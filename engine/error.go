@@ -34,6 +34,7 @@ const (
 	ReasonRequired     Reason = "required"      // invalid: the field is empty
 	ReasonTooLong      Reason = "too_long"      // invalid: over the field's length cap (or, for content, the model's context)
 	ReasonBadText      Reason = "bad_text"      // invalid: not UTF-8, or a control character
+	ReasonTooMany      Reason = "too_many"      // invalid: more items than the list's cap (a room's goals)
 	ReasonRoomLimit    Reason = "room_limit"    // conflict: the user has the most rooms allowed
 	ReasonBusy         Reason = "busy"          // conflict: a reply is still being written in the room
 	ReasonSceneStarted Reason = "scene_started" // conflict: the scene has already been opened

@@ -24,8 +24,11 @@ type Room struct {
 	// than at once (Telegram's "/feedback hidden"); it matters only with
 	// Feedback on.
 	FeedbackHidden bool
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// ScenarioID is the built-in scenario the room was made from; nil: custom.
+	ScenarioID *string
+	Goals      []Goal // the scene's goals, in order
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Languages are the languages a room can be played in, by code, with the name
@@ -52,6 +55,12 @@ type RoomInput struct {
 	Feedback  *bool  // nil: on
 	// FeedbackHidden: nil is false (corrections shown at once).
 	FeedbackHidden *bool
+	// ScenarioID names a built-in scenario to make the room from: the
+	// situation, roles and goals then come from it, in Locale (see
+	// Engine.CreateRoom). "": a custom room.
+	ScenarioID string
+	Locale     string   // the learner's own language, for a scenario's texts
+	Goals      []string // a custom room's goals: at most MaxRoomGoals
 }
 
 // RoomUpdate holds the fields to change in a room; nil fields stay as they are.
@@ -67,6 +76,7 @@ type RoomUpdate struct {
 	Feedback  *bool
 	// FeedbackHidden: whether corrections are shown behind a button.
 	FeedbackHidden *bool
+	Goals          *[]string // replaces the room's goals, all open again
 }
 
 // normalized returns u with its set fields as they are stored: trimmed of
@@ -86,7 +96,7 @@ func (u RoomUpdate) normalized() RoomUpdate {
 	}
 	return RoomUpdate{Title: trim(u.Title), Language: trim(u.Language), Situation: trim(u.Situation),
 		UserRole: trim(u.UserRole), BotRole: trim(u.BotRole), Model: trim(u.Model), Level: level, Feedback: u.Feedback,
-		FeedbackHidden: u.FeedbackHidden}
+		FeedbackHidden: u.FeedbackHidden, Goals: normalizeGoals(u.Goals)}
 }
 
 // apply writes the set fields of u into r.
@@ -141,6 +151,11 @@ func validateRoomUpdate(u RoomUpdate, lim Limits, models ModelPolicy) error {
 	}
 	if u.Level != nil && !Level(*u.Level).Valid() {
 		return Invalid("level", "Choose a level: %s.", levelCodes())
+	}
+	if u.Goals != nil {
+		if err := validateGoals(*u.Goals); err != nil {
+			return err
+		}
 	}
 	for _, f := range []struct {
 		name     string

@@ -11,8 +11,22 @@ import (
 // CreateRoom creates a room owned by userID, unless userID already has
 // Limits.MaxRoomsPerUser rooms: the count and the insert are one atomic step,
 // so a burst of creates cannot pass the limit.
+//
+// With in.ScenarioID the room is made from that built-in scenario in one
+// step (see fromScenario); a custom room may have in.Goals.
 func (e *Engine) CreateRoom(ctx context.Context, userID int64, in RoomInput) (*Room, error) {
-	r := &Room{OwnerID: userID, Model: in.Model, Level: DefaultLevel, Feedback: true}
+	in, err := e.fromScenario(in)
+	if err != nil {
+		return nil, err
+	}
+	goals := *normalizeGoals(&in.Goals)
+	if err := validateGoals(goals); err != nil {
+		return nil, err
+	}
+	r := &Room{OwnerID: userID, Model: in.Model, Level: DefaultLevel, Feedback: true, Goals: openGoals(goals)}
+	if in.ScenarioID != "" {
+		r.ScenarioID = &in.ScenarioID
+	}
 	u := RoomUpdate{Title: &in.Title, Language: &in.Language, Situation: &in.Situation, UserRole: &in.UserRole,
 		BotRole: &in.BotRole, Model: in.Model, Feedback: in.Feedback, FeedbackHidden: in.FeedbackHidden}
 	if strings.TrimSpace(in.Level) != "" {
@@ -64,6 +78,11 @@ func (e *Engine) UpdateRoom(ctx context.Context, userID, roomID int64, u RoomUpd
 	if err := validateRoomUpdate(u, e.cfg.Limits, e.cfg.Models); err != nil {
 		return nil, err
 	}
+	if u.Goals != nil {
+		if _, err := e.store.ReplaceGoals(ctx, userID, roomID, *u.Goals); err != nil {
+			return nil, notFound(err, "Room")
+		}
+	}
 	r, err := e.store.UpdateRoom(ctx, userID, roomID, u)
 	if err != nil {
 		return nil, notFound(err, "Room")
@@ -83,7 +102,8 @@ func (e *Engine) DeleteRoom(ctx context.Context, userID, roomID int64) error {
 	return notFound(e.store.DeleteRoom(ctx, userID, roomID), "Room")
 }
 
-// ResetRoom clears the conversation of userID's room roomID and keeps the room.
+// ResetRoom clears the conversation of userID's room roomID and keeps the
+// room; its goals are all open again.
 // It waits for a reply in flight in that room to end first.
 func (e *Engine) ResetRoom(ctx context.Context, userID, roomID int64) error {
 	unlock, err := e.lockOwnedRoom(ctx, userID, roomID)
@@ -93,6 +113,9 @@ func (e *Engine) ResetRoom(ctx context.Context, userID, roomID int64) error {
 	defer unlock()
 	e.windows.drop(roomID)
 	if err := e.store.DeleteMessages(ctx, roomID, 0); err != nil {
+		return Internal(err)
+	}
+	if err := e.store.ResetGoals(ctx, roomID); err != nil {
 		return Internal(err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 type Store interface {
 	UserStore
 	RoomStore
+	GoalStore
 	MessageStore
 	UsageStore
 	BindingStore
@@ -46,12 +47,13 @@ type UserStore interface {
 
 // RoomStore keeps rooms. Every method is scoped to ownerID.
 type RoomStore interface {
-	// CreateRoom inserts r and sets its ID, CreatedAt and UpdatedAt. With
+	// CreateRoom inserts r and its Goals and sets their IDs, CreatedAt and UpdatedAt. With
 	// maxRooms > 0 it inserts only while r.OwnerID has fewer than maxRooms
 	// rooms, counted and inserted atomically (concurrent creates included),
 	// and returns ErrRoomLimit otherwise.
 	CreateRoom(ctx context.Context, r *Room, maxRooms int) error
-	// FindRoom returns the room with id if ownerID owns it, else ErrNotFound.
+	// FindRoom returns the room with id, goals included, if ownerID owns
+	// it, else ErrNotFound. Every room a RoomStore returns has its goals.
 	FindRoom(ctx context.Context, ownerID, id int64) (*Room, error)
 	// ListRooms returns at most limit of ownerID's rooms with ID < beforeID
 	// (beforeID 0: from the newest), newest first.

@@ -15,19 +15,21 @@ import (
 type roomRow struct {
 	bun.BaseModel `bun:"table:rooms,alias:r"`
 
-	ID             int64     `bun:"id,pk,autoincrement"`
-	OwnerID        int64     `bun:"owner_id"`
-	Title          string    `bun:"title"`
-	Language       string    `bun:"language"`
-	Situation      string    `bun:"situation"`
-	UserRole       string    `bun:"user_role"`
-	BotRole        string    `bun:"bot_role"`
-	Model          *string   `bun:"model"` // NULL: the configured default
-	Level          string    `bun:"level"`
-	Feedback       bool      `bun:"feedback"`
-	FeedbackHidden bool      `bun:"feedback_hidden"`
-	CreatedAt      time.Time `bun:"created_at"`
-	UpdatedAt      time.Time `bun:"updated_at"`
+	ID             int64   `bun:"id,pk,autoincrement"`
+	OwnerID        int64   `bun:"owner_id"`
+	Title          string  `bun:"title"`
+	Language       string  `bun:"language"`
+	Situation      string  `bun:"situation"`
+	UserRole       string  `bun:"user_role"`
+	BotRole        string  `bun:"bot_role"`
+	Model          *string `bun:"model"` // NULL: the configured default
+	Level          string  `bun:"level"`
+	Feedback       bool    `bun:"feedback"`
+	FeedbackHidden bool    `bun:"feedback_hidden"`
+	// ScenarioID is the built-in scenario the room was made from; NULL: custom.
+	ScenarioID *string   `bun:"scenario_id"`
+	CreatedAt  time.Time `bun:"created_at"`
+	UpdatedAt  time.Time `bun:"updated_at"`
 }
 
 // newRoomRow returns the row for r.
@@ -44,6 +46,7 @@ func newRoomRow(r *engine.Room) *roomRow {
 		Level:          string(r.Level),
 		Feedback:       r.Feedback,
 		FeedbackHidden: r.FeedbackHidden,
+		ScenarioID:     r.ScenarioID,
 		CreatedAt:      r.CreatedAt,
 		UpdatedAt:      r.UpdatedAt,
 	}
@@ -63,12 +66,13 @@ func (r *roomRow) room() *engine.Room {
 		Level:          engine.Level(r.Level),
 		Feedback:       r.Feedback,
 		FeedbackHidden: r.FeedbackHidden,
+		ScenarioID:     r.ScenarioID,
 		CreatedAt:      normalize(r.CreatedAt),
 		UpdatedAt:      normalize(r.UpdatedAt),
 	}
 }
 
-// CreateRoom inserts r and sets its ID, CreatedAt and UpdatedAt. With
+// CreateRoom inserts r and its goals and sets their IDs, CreatedAt and UpdatedAt. With
 // maxRooms > 0 it first locks the owner's row (see lockUser) and counts the
 // owner's rooms in the same transaction, so that concurrent creates are
 // counted one after the other; at maxRooms it returns engine.ErrRoomLimit.
@@ -90,8 +94,10 @@ func (db *DB) CreateRoom(ctx context.Context, r *engine.Room, maxRooms int) erro
 				return engine.ErrRoomLimit
 			}
 		}
-		_, err := tx.NewInsert().Model(row).Exec(ctx)
-		return err
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			return err
+		}
+		return insertGoals(ctx, tx, row.ID, r.Goals)
 	})
 	if errors.Is(err, engine.ErrRoomLimit) {
 		return engine.ErrRoomLimit
@@ -100,6 +106,9 @@ func (db *DB) CreateRoom(ctx context.Context, r *engine.Room, maxRooms int) erro
 		return wrapErr("create room", err)
 	}
 	r.ID, r.CreatedAt, r.UpdatedAt = row.ID, row.CreatedAt, row.UpdatedAt
+	if r.Goals == nil {
+		r.Goals = []engine.Goal{} // as FindRoom reads it
+	}
 	return nil
 }
 
@@ -113,7 +122,11 @@ func (db *DB) FindRoom(ctx context.Context, ownerID, id int64) (*engine.Room, er
 	if err != nil {
 		return nil, wrapErr("find room", err)
 	}
-	return row.room(), nil
+	r := row.room()
+	if err := attachGoals(ctx, db.bun, r); err != nil {
+		return nil, wrapErr("find room goals", err)
+	}
+	return r, nil
 }
 
 // ListRooms returns at most limit of ownerID's rooms with ID < beforeID
@@ -133,6 +146,9 @@ func (db *DB) ListRooms(ctx context.Context, ownerID, beforeID int64, limit int)
 	rooms := make([]*engine.Room, len(rows))
 	for i := range rows {
 		rooms[i] = rows[i].room()
+	}
+	if err := attachGoals(ctx, db.bun, rooms...); err != nil {
+		return nil, wrapErr("list room goals", err)
 	}
 	return rooms, nil
 }
@@ -193,7 +209,11 @@ func (db *DB) UpdateRoom(ctx context.Context, ownerID, id int64, u engine.RoomUp
 	if err := checkAffected("update room", res); err != nil {
 		return nil, err
 	}
-	return row.room(), nil
+	r := row.room()
+	if err := attachGoals(ctx, db.bun, r); err != nil {
+		return nil, wrapErr("update room goals", err)
+	}
+	return r, nil
 }
 
 // DeleteRoom removes the room and, by cascade, its messages if ownerID owns
