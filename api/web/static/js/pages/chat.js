@@ -4,7 +4,7 @@
 
 import { api, meta, streamTurn } from '../api.js';
 import { h, alertBox, showAlert } from '../dom.js';
-import { t, errorText } from '../i18n.js';
+import { t, lang, errorText } from '../i18n.js';
 import { roomName } from './rooms.js';
 import { roomHeader, MessageView, emptyScene } from './chatview.js';
 
@@ -38,7 +38,7 @@ class Chat {
     this.cursor = '';    // the older page's cursor, '' at the start
     this.loadingOlder = false;
     this.busy = false;
-    this.stream = null;  // AbortController of the turn being streamed
+    this.streams = new Set(); // AbortControllers of the streams still open (a turn, or its feedback after the reply)
     // A turn started before the history has loaded (a quick first line)
     // shows at once but is sent only once the history is in place, so that
     // it lands below it.
@@ -56,9 +56,11 @@ class Chat {
     this.empty.hidden = true;
     this.input = h('textarea', { id: 'chat-input', rows: 1, maxLength: limits.message, placeholder: t('chat.placeholder', { role: room.user_role }), 'aria-label': t('chat.input_label') });
     this.send = h('button', { type: 'submit', class: 'btn btn--primary', id: 'chat-send' }, t('chat.send'));
+    this.hintButton = h('button', { type: 'button', class: 'btn btn--ghost composer__hint', id: 'chat-hint', title: t('chat.hint_help'), on: { click: () => this.toggleHint() } }, '💡 ', t('chat.hint'));
+    this.hints = h('div', { class: 'hints', id: 'hints', hidden: true });
     this.alert = alertBox();
     this.alert.id = 'chat-alert';
-    const composer = h('form', { class: 'composer', id: 'composer' }, this.input, this.send);
+    const composer = h('form', { class: 'composer', id: 'composer' }, this.hintButton, this.input, this.send);
     composer.addEventListener('submit', (e) => {
       e.preventDefault();
       this.sendMessage();
@@ -75,7 +77,7 @@ class Chat {
     root.append(h('div', { class: 'chat' },
       roomHeader(room, this.toolbar),
       h('div', { class: 'chat__body' }, this.scroller, this.empty),
-      h('div', { class: 'chat__foot' }, this.alert, composer)));
+      h('div', { class: 'chat__foot' }, this.alert, this.hints, composer)));
   }
 
   async start() {
@@ -101,7 +103,7 @@ class Chat {
     this.historyLoaded(); // also when it failed: a waiting turn goes on (and says why it fails)
     this.list.dataset.loaded = 'true';
     this.followPending(newest);
-    return () => this.stream?.abort();
+    return () => this.streams.forEach((s) => s.abort());
   }
 
   // followPending waits out a reply that was still being written when the
@@ -159,6 +161,7 @@ class Chat {
     this.regen.disabled = this.busy || !this.views.some((v) => v.msg.role === 'assistant');
     this.resetButton.disabled = this.busy || this.views.length === 0;
     this.send.disabled = this.busy;
+    this.hintButton.disabled = this.busy || this.hinting;
     this.empty.querySelector('button').disabled = this.busy;
     this.list.setAttribute('aria-busy', String(this.busy));
   }
@@ -214,17 +217,32 @@ class Chat {
     this.play('messages', content);
   }
 
-  // play streams one turn: kind is 'messages' (with content), 'regenerate' or 'open'.
+  // play streams one turn: kind is 'messages' (with content), 'regenerate' or
+  // 'open'. The page is free for the next turn once the reply is done; the
+  // stream may stay open a while after it for the coach's feedback on the
+  // line.
   async play(kind, content) {
     if (this.busy) return;
     this.busy = true;
     showAlert(this.alert, '');
+    this.closeHints();
     const sending = content !== undefined ? this.add({ role: 'user', content, status: 'sending' }) : null;
     if (sending) this.scrollToEnd();
     this.refresh();
     let reply = null;
-    this.stream = new AbortController();
-    const signal = AbortSignal.any([this.signal, this.stream.signal]);
+    const stream = new AbortController();
+    this.streams.add(stream);
+    const signal = AbortSignal.any([this.signal, stream.signal]);
+    let released = false;
+    const release = () => { // the reply is done: the page takes the next turn
+      if (released) return;
+      released = true;
+      this.busy = false;
+      if (!this.signal.aborted) {
+        this.refresh();
+        if (kind === 'messages') this.input.focus();
+      }
+    };
     try {
       await this.ready;
       await streamTurn(this.room.id, kind, content !== undefined ? { content } : undefined, {
@@ -239,11 +257,19 @@ class Chat {
           reply?.appendText(text);
           if (follow) this.scrollToEnd();
         },
-        reply: ({ message }) => reply?.update(message),
+        reply: ({ message }) => {
+          reply?.update(message);
+          release();
+        },
+        feedback: ({ message_id: id, feedback }) => {
+          const view = this.views.find((v) => v.msg.id === id);
+          view?.setFeedback(feedback);
+        },
         error: ({ error, reply: failed }) => {
           // The failed reply says why; without one, the alert does.
           if (!reply) showAlert(this.alert, errorText(error));
           else reply.update(failed || { ...reply.msg, status: 'failed', error_code: error.code });
+          release();
         },
         lost: () => {
           if (reply) reply.update({ ...reply.msg, status: 'failed', error_code: '' });
@@ -260,13 +286,70 @@ class Chat {
       }
       showAlert(this.alert, errorText(err));
     } finally {
-      this.busy = false;
-      this.stream = null;
-      if (!this.signal.aborted) {
-        this.refresh();
-        if (kind === 'messages') this.input.focus();
-      }
+      this.streams.delete(stream);
+      // A line whose feedback never came (the stream ended first) is
+      // checked once more, from the history.
+      if (sending?.msg.feedback?.status === 'pending' && !this.signal.aborted) this.refreshFeedback(sending);
+      release();
     }
+  }
+
+  // refreshFeedback asks for the newest messages once and shows the feedback
+  // of view's line if it is among them.
+  async refreshFeedback(view) {
+    try {
+      const page = await api.listMessages(this.room.id, '', 4, { signal: this.signal });
+      const now = page.messages.find((m) => m.id === view.msg.id);
+      if (now && now.feedback) view.setFeedback(now.feedback);
+    } catch {
+      // the marker stays pending; a reload shows the stored state
+    }
+  }
+
+  // toggleHint asks for lines the learner could say next and offers them
+  // above the input (click one to put it there), or closes them.
+  async toggleHint() {
+    if (!this.hints.hidden) {
+      this.closeHints();
+      return;
+    }
+    this.hinting = true;
+    this.refresh();
+    showAlert(this.alert, '');
+    this.hints.replaceChildren(h('p', { class: 'hints__loading' }, t('chat.hint_loading')));
+    this.hints.hidden = false;
+    try {
+      const { hint } = await api.hint(this.room.id, lang());
+      if (this.signal.aborted) return;
+      const lines = (hint.lines || []).map((line) => h('li', {},
+        h('button', { type: 'button', class: 'hint-line', on: { click: () => this.useHint(line.text) } },
+          h('span', { class: 'hint-line__text', lang: this.room.language }, line.text),
+          line.translation ? h('span', { class: 'hint-line__translation' }, line.translation) : null)));
+      this.hints.replaceChildren(
+        h('div', { class: 'hints__head' },
+          h('span', { class: 'hints__title' }, t('chat.hint_title')),
+          h('button', { type: 'button', class: 'btn btn--ghost btn--small', id: 'hints-close', 'aria-label': t('chat.hint_close'), on: { click: () => this.closeHints() } }, '×')),
+        lines.length ? h('ul', { class: 'hints__lines' }, lines) : h('p', { class: 'hints__loading' }, t('chat.hint_none')));
+    } catch (err) {
+      if (this.signal.aborted) return;
+      this.closeHints();
+      showAlert(this.alert, errorText(err));
+    } finally {
+      this.hinting = false;
+      if (!this.signal.aborted) this.refresh();
+    }
+  }
+
+  // useHint puts a hint's line in the input.
+  useHint(text) {
+    this.input.value = text;
+    this.closeHints();
+    this.input.focus();
+  }
+
+  closeHints() {
+    this.hints.hidden = true;
+    this.hints.replaceChildren();
   }
 
   // dropLastReplies removes the replies after the last user message: a
