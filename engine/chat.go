@@ -18,13 +18,19 @@ const (
 	EventUserMessage  EventKind = iota + 1 // the user's message is stored (Message)
 	EventReplyStarted                      // the reply's row exists, pending (Message)
 	EventDelta                             // a piece of the reply (Delta)
+	// EventFeedback carries the coach's feedback on the user's line
+	// (Feedback). It is never sent through the Sink, whose turn is over when
+	// the reply is done: surfaces get it from TurnResult.WaitFeedback and may
+	// forward it as this event.
+	EventFeedback
 )
 
 // Event is one step of a chat turn, handed to the surface as it happens.
 type Event struct {
-	Kind    EventKind
-	Message *Message
-	Delta   string
+	Kind     EventKind
+	Message  *Message
+	Delta    string
+	Feedback *Feedback // with EventFeedback
 }
 
 // Sink receives a turn's events. It is called from the goroutine that runs the
@@ -46,6 +52,10 @@ type TurnInput struct {
 	RoomID  int64
 	Content string
 	Source  Source
+	// Locale is the learner's own language (web: the user's locale;
+	// Telegram: language_code; Discord: locale), in which the coach explains;
+	// normalised by LearnerLanguage.
+	Locale string
 }
 
 // TurnResult is what a turn stored: the user's message (nil for an opening or a
@@ -53,6 +63,27 @@ type TurnInput struct {
 type TurnResult struct {
 	UserMessage *Message
 	Reply       *Message
+	// Feedback is the coach's feedback on UserMessage as it stood when the
+	// reply was done: pending while the coach still works. It is nil when the
+	// room has feedback off or the turn had no new user line.
+	Feedback *Feedback
+
+	coach *coachRun // the coach at work on UserMessage; nil: none
+}
+
+// WaitFeedback blocks until the coach is done with the turn's user line or
+// coach.timeout has passed, and returns the feedback as stored (ready or
+// unavailable); if ctx ends first, it returns the feedback as it stands
+// (pending). It returns nil when the turn has no feedback (see Feedback). It
+// is safe to call from any goroutine, any number of times.
+func (r *TurnResult) WaitFeedback(ctx context.Context) *Feedback {
+	if r == nil {
+		return nil
+	}
+	if r.coach == nil {
+		return r.Feedback
+	}
+	return r.coach.wait(ctx)
 }
 
 // SendMessage plays one chat turn: it stores the user's message, then streams

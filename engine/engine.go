@@ -23,6 +23,8 @@ type Config struct {
 	// interrupting them (they are then stored as failed).
 	ShutdownGrace time.Duration
 	Recovery      RecoveryPolicy
+	// Coach shapes the learner's aids: corrections, hints, translations.
+	Coach CoachConfig
 }
 
 // DefaultConfig returns the engine configuration used when config sets nothing.
@@ -34,6 +36,7 @@ func DefaultConfig() Config {
 		Models:        ModelPolicy{Default: "gpt-4o-mini"},
 		ShutdownGrace: 20 * time.Second,
 		Recovery:      DefaultRecoveryPolicy(),
+		Coach:         DefaultCoachConfig(),
 	}
 }
 

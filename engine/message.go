@@ -51,6 +51,10 @@ type Message struct {
 	// Owner is, for a reply the engine streams, the lease of the process
 	// streaming it (see Engine.RecoverPending); "" otherwise.
 	Owner string
+	// Feedback is the coach's feedback on a user message, set by
+	// Engine.ListMessages in rooms with feedback on; nil for replies and in
+	// rooms with feedback off.
+	Feedback *Feedback
 }
 
 // CallKind says what a model call was for: the in-character reply, or one of

@@ -20,8 +20,12 @@ type Room struct {
 	Model     *string // nil: the configured default model
 	Level     Level   // the learner's CEFR level, which the bot speaks to
 	Feedback  bool    // whether the learner's lines get corrections
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// FeedbackHidden says the corrections are shown behind a button rather
+	// than at once (Telegram's "/feedback hidden"); it matters only with
+	// Feedback on.
+	FeedbackHidden bool
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Languages are the languages a room can be played in, by code, with the name
@@ -46,6 +50,8 @@ type RoomInput struct {
 	Model     *string
 	Level     string // a CEFR level, any case ("b2"); "": DefaultLevel
 	Feedback  *bool  // nil: on
+	// FeedbackHidden: nil is false (corrections shown at once).
+	FeedbackHidden *bool
 }
 
 // RoomUpdate holds the fields to change in a room; nil fields stay as they are.
@@ -59,6 +65,8 @@ type RoomUpdate struct {
 	Model     *string
 	Level     *string // a CEFR level, any case
 	Feedback  *bool
+	// FeedbackHidden: whether corrections are shown behind a button.
+	FeedbackHidden *bool
 }
 
 // normalized returns u with its set fields as they are stored: trimmed of
@@ -77,7 +85,8 @@ func (u RoomUpdate) normalized() RoomUpdate {
 		*level = strings.ToUpper(*level)
 	}
 	return RoomUpdate{Title: trim(u.Title), Language: trim(u.Language), Situation: trim(u.Situation),
-		UserRole: trim(u.UserRole), BotRole: trim(u.BotRole), Model: trim(u.Model), Level: level, Feedback: u.Feedback}
+		UserRole: trim(u.UserRole), BotRole: trim(u.BotRole), Model: trim(u.Model), Level: level, Feedback: u.Feedback,
+		FeedbackHidden: u.FeedbackHidden}
 }
 
 // apply writes the set fields of u into r.
@@ -98,6 +107,9 @@ func (u RoomUpdate) apply(r *Room) {
 	}
 	if u.Feedback != nil {
 		r.Feedback = *u.Feedback
+	}
+	if u.FeedbackHidden != nil {
+		r.FeedbackHidden = *u.FeedbackHidden
 	}
 	if u.Model != nil {
 		r.Model = nil

@@ -14,7 +14,7 @@ import (
 func (e *Engine) CreateRoom(ctx context.Context, userID int64, in RoomInput) (*Room, error) {
 	r := &Room{OwnerID: userID, Model: in.Model, Level: DefaultLevel, Feedback: true}
 	u := RoomUpdate{Title: &in.Title, Language: &in.Language, Situation: &in.Situation, UserRole: &in.UserRole,
-		BotRole: &in.BotRole, Model: in.Model, Feedback: in.Feedback}
+		BotRole: &in.BotRole, Model: in.Model, Feedback: in.Feedback, FeedbackHidden: in.FeedbackHidden}
 	if strings.TrimSpace(in.Level) != "" {
 		u.Level = &in.Level
 	}

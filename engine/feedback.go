@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// FeedbackStatus says where a learner line's feedback stands.
+type FeedbackStatus string
+
+// The feedback statuses. Feedback is pending from the moment the learner's
+// line is stored until the coach answers (ready) or cannot (unavailable: an
+// invalid or late answer, a failed call, a spent allowance).
+const (
+	FeedbackPending     FeedbackStatus = "pending"
+	FeedbackReady       FeedbackStatus = "ready"
+	FeedbackUnavailable FeedbackStatus = "unavailable"
+)
+
+// IssueKind says what kind of mistake a FeedbackItem names.
+type IssueKind string
+
+// The issue kinds the coach may name.
+const (
+	IssueGrammar     IssueKind = "grammar"
+	IssueVocabulary  IssueKind = "vocabulary"
+	IssueSpelling    IssueKind = "spelling"
+	IssueWordOrder   IssueKind = "word_order"
+	IssueNaturalness IssueKind = "naturalness"
+	IssueRegister    IssueKind = "register" // politeness: 존댓말/반말, です/ます
+)
+
+// IssueKinds returns the issue kinds, in the order the coach's prompt names them.
+func IssueKinds() []IssueKind {
+	return []IssueKind{IssueGrammar, IssueVocabulary, IssueSpelling, IssueWordOrder, IssueNaturalness, IssueRegister}
+}
+
+// Valid reports whether k is a known issue kind.
+func (k IssueKind) Valid() bool {
+	for _, v := range IssueKinds() {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// FeedbackItem is one issue found in a learner line.
+type FeedbackItem struct {
+	Kind        IssueKind `json:"kind"`
+	Original    string    `json:"original"`    // the fragment as the learner wrote it
+	Better      string    `json:"better"`      // what a native speaker would say
+	Explanation string    `json:"explanation"` // in the learner's own language
+}
+
+// Feedback is the coach's answer on one learner line, stored per user message.
+type Feedback struct {
+	MessageID int64
+	Status    FeedbackStatus
+	// Corrected is the corrected line; equal to the line when it was fine.
+	Corrected string
+	// Items are the issues found; empty when the line is fine.
+	Items []FeedbackItem
+	// Note is a short note in the learner's language: praise for a fine
+	// line, a gentle pointer when the line was not in the room's language.
+	Note string
+	// Language is the learner's language the explanations are in.
+	Language  string
+	UpdatedAt time.Time
+}
+
+// FindFeedback returns the feedback of the user message messageID of roomID,
+// which userID must own; another user's room or message, or a message without
+// feedback, is not found.
+func (e *Engine) FindFeedback(ctx context.Context, userID, roomID, messageID int64) (*Feedback, error) {
+	return nil, Internal(errNotBuilt)
+}
