@@ -36,22 +36,26 @@ type UserBody struct {
 
 // RoomResponse is a room as its owner sees it.
 type RoomResponse struct {
-	ID        int64     `json:"id"`
-	Title     string    `json:"title"`
-	Language  string    `json:"language"`
-	Situation string    `json:"situation"`
-	UserRole  string    `json:"user_role"`
-	BotRole   string    `json:"bot_role"`
-	Model     *string   `json:"model"`
-	Level     string    `json:"level"`    // A1 … C2
-	Feedback  bool      `json:"feedback"` // whether the learner's lines get corrections
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        int64   `json:"id"`
+	Title     string  `json:"title"`
+	Language  string  `json:"language"`
+	Situation string  `json:"situation"`
+	UserRole  string  `json:"user_role"`
+	BotRole   string  `json:"bot_role"`
+	Model     *string `json:"model"`
+	Level     string  `json:"level"`    // A1 … C2
+	Feedback  bool    `json:"feedback"` // whether the learner's lines get corrections
+	// FeedbackHidden: the corrections are shown behind a button (a marker
+	// that does not tell a fine line from a corrected one) rather than at once.
+	FeedbackHidden bool      `json:"feedback_hidden"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 func newRoomResponse(r *engine.Room) RoomResponse {
 	return RoomResponse{ID: r.ID, Title: r.Title, Language: r.Language, Situation: r.Situation, UserRole: r.UserRole,
-		BotRole: r.BotRole, Model: r.Model, Level: string(r.Level), Feedback: r.Feedback, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		BotRole: r.BotRole, Model: r.Model, Level: string(r.Level), Feedback: r.Feedback, FeedbackHidden: r.FeedbackHidden,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // RoomBody wraps a room.
@@ -76,6 +80,9 @@ type MessageResponse struct {
 	Source     string    `json:"source"`
 	TokenCount int       `json:"token_count"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Feedback is the coach's feedback on a user message in a room with
+	// feedback on; null for replies and in rooms with feedback off.
+	Feedback *FeedbackResponse `json:"feedback"`
 }
 
 func newMessageResponse(m *engine.Message) *MessageResponse {
@@ -83,7 +90,8 @@ func newMessageResponse(m *engine.Message) *MessageResponse {
 		return nil
 	}
 	return &MessageResponse{ID: m.ID, RoomID: m.RoomID, Role: string(m.Role), Content: m.Content, Status: string(m.Status),
-		ErrorCode: string(m.ErrorCode), Source: string(m.Source), TokenCount: m.TokenCount, CreatedAt: m.CreatedAt}
+		ErrorCode: string(m.ErrorCode), Source: string(m.Source), TokenCount: m.TokenCount, CreatedAt: m.CreatedAt,
+		Feedback: newFeedbackResponse(m.Feedback)}
 }
 
 // MessageList is a page of a conversation, oldest first; NextCursor leads to

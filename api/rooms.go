@@ -20,6 +20,8 @@ type roomRequest struct {
 	Model     *string `json:"model"`
 	Level     *string `json:"level"`
 	Feedback  *bool   `json:"feedback"`
+	// FeedbackHidden keeps corrections behind a button; false by default.
+	FeedbackHidden *bool `json:"feedback_hidden"`
 }
 
 func deref(s *string) string {
@@ -55,7 +57,7 @@ func (h *handlers) createRoom(c *gin.Context) {
 	}
 	r, err := h.eng.CreateRoom(c.Request.Context(), userID(c), engine.RoomInput{Title: deref(in.Title), Language: deref(in.Language),
 		Situation: deref(in.Situation), UserRole: deref(in.UserRole), BotRole: deref(in.BotRole), Model: in.Model,
-		Level: deref(in.Level), Feedback: in.Feedback})
+		Level: deref(in.Level), Feedback: in.Feedback, FeedbackHidden: in.FeedbackHidden})
 	if err != nil {
 		h.abortWith(c, err)
 		return
@@ -89,7 +91,8 @@ func (h *handlers) updateRoom(c *gin.Context) {
 		return
 	}
 	r, err := h.eng.UpdateRoom(c.Request.Context(), userID(c), id, engine.RoomUpdate{Title: in.Title, Language: in.Language,
-		Situation: in.Situation, UserRole: in.UserRole, BotRole: in.BotRole, Model: in.Model, Level: in.Level, Feedback: in.Feedback})
+		Situation: in.Situation, UserRole: in.UserRole, BotRole: in.BotRole, Model: in.Model, Level: in.Level, Feedback: in.Feedback,
+		FeedbackHidden: in.FeedbackHidden})
 	if err != nil {
 		h.abortWith(c, err)
 		return
