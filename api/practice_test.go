@@ -238,6 +238,11 @@ func TestRoomFeedbackHidden(t *testing.T) {
 		if !made.Room.FeedbackHidden || !made.Room.Feedback {
 			t.Fatalf("created hidden: %+v", made.Room)
 		}
+		var stored api.RoomBody
+		c.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/rooms/%d", made.Room.ID), nil).decode(t, &stored)
+		if !stored.Room.FeedbackHidden {
+			t.Fatalf("feedback_hidden not stored: %+v", stored.Room)
+		}
 		var edited api.RoomBody
 		c.must(http.StatusOK, "PATCH", fmt.Sprintf("/api/v1/rooms/%d", made.Room.ID), map[string]any{"feedback_hidden": false}).decode(t, &edited)
 		if edited.Room.FeedbackHidden || edited.Room.Level != "B1" {

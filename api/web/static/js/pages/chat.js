@@ -246,7 +246,11 @@ class Chat {
     try {
       await this.ready;
       await streamTurn(this.room.id, kind, content !== undefined ? { content } : undefined, {
-        message: ({ message }) => sending?.update(message),
+        message: ({ message }) => {
+          // In a room with feedback on, the coach is at work from now.
+          if (this.room.feedback && !message.feedback) message = { ...message, feedback: { status: 'pending', items: [] } };
+          sending?.update(message);
+        },
         reply_started: ({ message }) => {
           if (kind === 'regenerate') this.dropLastReplies();
           reply = this.add(message);
