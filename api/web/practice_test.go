@@ -32,8 +32,9 @@ func (s *server) practiceRoom(u apiUser, in engine.RoomInput) *engine.Room {
 	return r
 }
 
-// lastLine is the selector of the newest learner line on the chat page.
-const lastLine = "#messages li.msg--user:last-of-type"
+// lastLine is the selector of the newest learner line on the chat page, once
+// its reply is there.
+const lastLine = "#messages li.msg--user:nth-last-child(2)"
 
 // testFeedback: after a turn the learner's line shows the pending marker
 // while the coach works, then, live from the stream, the ✎ marker that opens
