@@ -109,6 +109,25 @@ func testFeedback(t *testing.T, browser context.Context, srv *server) {
 	p.waitText("#messages li.msg--user .fb-diff__better ins", "마음에 들어요")
 	noMarkup(t, p)
 
+	// Hidden: the marker does not tell a corrected line from a fine one
+	// until it is opened.
+	yes := true
+	hidden := srv.practiceRoom(u, engine.RoomInput{FeedbackHidden: &yes})
+	srv.fake.EnqueueKind("feedback", openaifake.JSON(map[string]any{"corrected": "물 주세요.", "items": []map[string]any{
+		{"kind": "spelling", "original": "줘세요", "better": "주세요", "explanation": "주다 + -세요 = 주세요."}}, "note": ""}))
+	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"네, 여기요."}})
+	p.open(fmt.Sprintf("/#/rooms/%d", hidden.ID))
+	p.waitVisible("#messages[data-loaded=true]")
+	p.waitText("#room-info-feedback", "Corrections hidden")
+	p.fill("#chat-input", "물 줘세요.")
+	p.click("#chat-send")
+	p.waitJS("the closed marker", fmt.Sprintf(`document.querySelector(%s)?.dataset.state === "hidden"`, js(lastLine+" .fb-marker")))
+	if got := p.text(lastLine + " .fb-marker"); got != "✍ Feedback" {
+		t.Errorf("hidden marker = %q", got)
+	}
+	p.click(lastLine + " .fb-marker")
+	p.waitText(lastLine+" .fb-diff__better ins", "주세요")
+
 	// Feedback off: no marker at all.
 	off := false
 	quiet := srv.practiceRoom(u, engine.RoomInput{Feedback: &off})
