@@ -224,10 +224,13 @@ func cafe() map[string]any {
 }
 
 // newRoom creates a room of c.
+// The room has feedback off: the tests count the model's calls for replies alone.
 func (c *client) newRoom() api.RoomResponse {
 	c.ts.t.Helper()
 	var body api.RoomBody
-	c.must(http.StatusCreated, "POST", "/api/v1/rooms", cafe()).decode(c.ts.t, &body)
+	room := cafe()
+	room["feedback"] = false
+	c.must(http.StatusCreated, "POST", "/api/v1/rooms", room).decode(c.ts.t, &body)
 	return body.Room
 }
 

@@ -22,7 +22,9 @@ func TestRoomLevelAndFeedback(t *testing.T) {
 		ts := newServer(t, db)
 		c := ts.signup("mina")
 
-		room := c.newRoom()
+		var created api.RoomBody
+		c.must(http.StatusCreated, "POST", "/api/v1/rooms", cafe()).decode(t, &created)
+		room := created.Room
 		if room.Level != "B1" || !room.Feedback {
 			t.Fatalf("a room created with neither: level %q, feedback %v; want B1, true", room.Level, room.Feedback)
 		}

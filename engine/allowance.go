@@ -41,11 +41,19 @@ func (e *Engine) turnLifetime() time.Duration {
 // allowance. Only the last turn admitted can pass the allowance, by at most
 // its own cost. With no allowance configured nothing is held (ID 0).
 func (e *Engine) reserveTokens(ctx context.Context, userID int64, now time.Time, promptTokens int) (*TokenReservation, error) {
+	return e.reserveCall(ctx, userID, now, promptTokens+e.cfg.Prompt.MaxReplyTokens)
+}
+
+// reserveCall admits a model call of userID that can cost at most tokens
+// (prompt and longest answer) against the day's allowance, by the rule of
+// reserveTokens, and holds them. The learner's aids (coach, hint,
+// translation) hold their prompt and Coach.MaxTokens this way.
+func (e *Engine) reserveCall(ctx context.Context, userID int64, now time.Time, tokens int) (*TokenReservation, error) {
 	if e.cfg.Limits.TokensPerDay <= 0 {
 		return &TokenReservation{}, nil
 	}
 	r := &TokenReservation{UserID: userID, Day: now.Format(time.DateOnly),
-		Tokens: int64(promptTokens + e.cfg.Prompt.MaxReplyTokens), CreatedAt: now, ExpiresAt: now.Add(e.turnLifetime())}
+		Tokens: int64(tokens), CreatedAt: now, ExpiresAt: now.Add(e.turnLifetime())}
 	var refused error
 	err := e.store.ReserveTokens(ctx, r, func(spent int64) error {
 		refused = e.checkDailyTokens(now, spent)

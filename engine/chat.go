@@ -66,6 +66,7 @@ type TurnResult struct {
 	// Feedback is the coach's feedback on UserMessage as it stood when the
 	// reply was done: pending while the coach still works. It is nil when the
 	// room has feedback off or the turn had no new user line.
+	// (UserMessage.Feedback is the feedback as stored with the line: pending.)
 	Feedback *Feedback
 
 	coach *coachRun // the coach at work on UserMessage; nil: none
@@ -100,7 +101,8 @@ func (e *Engine) SendMessage(ctx context.Context, in TurnInput, sink Sink) (*Tur
 	sink = sink.orDiscard()
 	return e.turn(ctx, in.UserID, in.RoomID, in.Source, sink, func(ctx context.Context, sc *scene) (*Message, error) {
 		m := &Message{RoomID: sc.room.ID, Role: RoleUser, Content: in.Content, Status: StatusComplete,
-			Source: in.Source, TokenCount: e.tokens.Count(in.Content)}
+			Source: in.Source, TokenCount: e.tokens.Count(in.Content),
+			Feedback: pendingFeedback(sc.room, in.Locale)} // stored with it; the coach settles it
 		return m, nil // turn stores it
 	})
 }
@@ -243,6 +245,12 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 		return nil, notFound(err, "Room") // deleted while this turn waited for it; else internal
 	}
 	res := &TurnResult{UserMessage: userMsg, Reply: reply}
+	if newUserMsg && userMsg.Feedback != nil {
+		// The coach starts now, beside the reply, which it never waits for.
+		res.coach = e.startCoach(ctx, room, userID, userMsg, previousBotLine(p.messages))
+		res.Feedback = res.coach.current()
+		defer func() { res.Feedback = res.coach.current() }() // as it stands when the reply is done
+	}
 	if newUserMsg {
 		sink(Event{Kind: EventUserMessage, Message: userMsg})
 	}

@@ -2,8 +2,23 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"sync"
+	"time"
 )
+
+// The coach reads each new learner line of a room with feedback on and
+// answers with feedback on it (see Feedback), in a structured model call
+// that runs beside the in-character reply: it starts as soon as the line is
+// stored and never holds the reply up. Whatever goes wrong with it (an
+// invalid or late answer, a failed call, a spent allowance) leaves the
+// line's feedback unavailable; it is never an error of the turn.
+
+// coachSettleMargin is how long after Coach.Timeout the recovery sweep
+// waits before it settles a still pending feedback as unavailable: the
+// coach's own last writes (aidSaveTimeout) fit in it, so only a coach cut by
+// a crash is swept.
+const coachSettleMargin = 30 * time.Second
 
 // coachRun is the coach at work on one learner line: its feedback, pending
 // until done is closed.
@@ -18,8 +33,15 @@ func (c *coachRun) current() *Feedback {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fb := c.fb
-	fb.Items = append([]FeedbackItem(nil), c.fb.Items...)
+	fb.Items = append([]FeedbackItem{}, c.fb.Items...)
 	return &fb
+}
+
+// set records the coach's outcome.
+func (c *coachRun) set(fb *Feedback) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fb = *fb
 }
 
 // wait blocks until the coach is done or ctx ends, and returns the feedback.
@@ -29,4 +51,103 @@ func (c *coachRun) wait(ctx context.Context) *Feedback {
 	case <-ctx.Done():
 	}
 	return c.current()
+}
+
+// pendingFeedback returns the feedback a new learner line of room starts
+// with, in the learner's language of locale, or nil when the room has
+// feedback off.
+func pendingFeedback(room *Room, locale string) *Feedback {
+	if !room.Feedback {
+		return nil
+	}
+	return &Feedback{Status: FeedbackPending, Items: []FeedbackItem{}, Language: LearnerLanguage(locale)}
+}
+
+// startCoach starts the coach on line, a learner line of room just stored
+// with its pending feedback, which answered botLine. The coach runs on its
+// own goroutine, counted in flight (Close waits for it), on a context that
+// outlives ctx's cancellation and that Coach.Timeout, Close and the deletion
+// of the account end.
+func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line *Message, botLine string) *coachRun {
+	run := &coachRun{done: make(chan struct{}), fb: *line.Feedback}
+	lineCopy := *line // the goroutine reads its own copy: the turn goes on with line
+	line = &lineCopy
+	// The turn that calls this is itself in flight, so the count is above
+	// zero and this Add may race Close's Wait (see sync.WaitGroup).
+	e.inflight.Add(1)
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.Coach.Timeout)
+	stopOnClose := context.AfterFunc(e.life, cancel)
+	work, untrack := e.trackTurn(work, userID)
+	go func() {
+		defer e.inflight.Done()
+		defer close(run.done)
+		defer cancel()
+		defer stopOnClose()
+		defer untrack()
+		run.set(e.coach(work, room, userID, line, botLine))
+	}()
+	return run
+}
+
+// coach asks the model for feedback on line, stores the outcome and returns
+// it as stored.
+func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Message, botLine string) *Feedback {
+	fb := &Feedback{MessageID: line.ID, Status: FeedbackUnavailable, Items: []FeedbackItem{}, Language: line.Feedback.Language}
+	err := e.callAidSafely(ctx, aidCall{kind: CallFeedback, userID: userID, room: room,
+		messages: coachPrompt(room, fb.Language, botLine, line.Content), schema: coachSchema,
+		check: func(content string) error {
+			got, err := checkFeedback(content, line.Content)
+			if err != nil {
+				return err
+			}
+			got.MessageID, got.Language = fb.MessageID, fb.Language
+			fb = got
+			return nil
+		}})
+	if err != nil {
+		e.log.Info("engine: feedback unavailable", "room", room.ID, "message", line.ID, "err", err)
+		fb = &Feedback{MessageID: line.ID, Status: FeedbackUnavailable, Items: []FeedbackItem{}, Language: line.Feedback.Language}
+	}
+	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), aidSaveTimeout)
+	defer cancel()
+	switch err := e.store.SettleFeedback(save, fb); {
+	case err == nil:
+		return fb
+	case ErrorCode(err) == CodeNotFound:
+		// Settled by the recovery sweep, or the line is gone (a reset, a
+		// deleted room or account): what is stored, if anything, stands.
+		if stored, ferr := e.store.FindFeedback(save, line.ID); ferr == nil {
+			return stored
+		}
+		return fb
+	default:
+		// Left pending in the store, where the recovery sweep settles it.
+		e.log.Warn("engine: store feedback", "message", line.ID, "err", err)
+		fb.Status, fb.Corrected, fb.Items, fb.Note = FeedbackUnavailable, "", []FeedbackItem{}, ""
+		return fb
+	}
+}
+
+// callAidSafely is callAid for a call on a goroutine of its own, where a
+// panic (a broken Model) would end the process: it becomes the call's error.
+func (e *Engine) callAidSafely(ctx context.Context, c aidCall) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Error("engine: aid call panicked", "kind", c.kind, "room", c.room.ID, "panic", p)
+			err = Internal(fmt.Errorf("aid call panicked: %v", p))
+		}
+	}()
+	return e.callAid(ctx, c)
+}
+
+// previousBotLine returns the bot's line that msgs (a prompt, the learner's
+// line last) shows just before the learner's line, or "".
+func previousBotLine(msgs []PromptMessage) string {
+	if len(msgs) < 2 {
+		return ""
+	}
+	if prev := msgs[len(msgs)-2]; prev.Role == string(RoleAssistant) {
+		return prev.Content
+	}
+	return ""
 }

@@ -69,9 +69,47 @@ type Feedback struct {
 	UpdatedAt time.Time
 }
 
-// FindFeedback returns the feedback of the user message messageID of roomID,
-// which userID must own; another user's room or message, or a message without
-// feedback, is not found.
+// FindFeedback returns the feedback of the user message messageID of
+// roomID, which userID must own; another user's room or message, or a
+// message without feedback, is not found. It answers whatever the room's
+// feedback switch now says: the feedback was asked for when it was on.
 func (e *Engine) FindFeedback(ctx context.Context, userID, roomID, messageID int64) (*Feedback, error) {
-	return nil, Internal(errNotBuilt)
+	room, err := e.FindRoom(ctx, userID, roomID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := e.store.FindMessage(ctx, room.ID, messageID); err != nil {
+		return nil, notFound(err, "Message")
+	}
+	fb, err := e.store.FindFeedback(ctx, messageID)
+	if err != nil {
+		return nil, notFound(err, "Feedback")
+	}
+	return fb, nil
+}
+
+// attachFeedback sets Message.Feedback on the user messages of msgs that
+// have feedback, with one store read for them all.
+func (e *Engine) attachFeedback(ctx context.Context, msgs []*Message) error {
+	var ids []int64
+	byID := make(map[int64]*Message)
+	for _, m := range msgs {
+		if m.Role == RoleUser {
+			ids = append(ids, m.ID)
+			byID[m.ID] = m
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	fbs, err := e.store.ListFeedback(ctx, ids)
+	if err != nil {
+		return Internal(err)
+	}
+	for _, fb := range fbs {
+		if m := byID[fb.MessageID]; m != nil {
+			m.Feedback = fb
+		}
+	}
+	return nil
 }

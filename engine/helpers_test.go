@@ -90,10 +90,13 @@ func (env *testEnv) backoffs() []time.Duration {
 	return append([]time.Duration(nil), env.waits...)
 }
 
-// cafe is a valid room input.
+// cafe is a valid room input, with feedback off: the tests of the scene
+// count the model's chat requests and ledger rows of replies alone. The
+// coach's tests use coachedCafe.
 func cafe() engine.RoomInput {
+	off := false
 	return engine.RoomInput{Title: "Coffee", Language: "ko", Situation: "ordering coffee in a cafe in Seoul",
-		UserRole: "customer", BotRole: "barista"}
+		UserRole: "customer", BotRole: "barista", Feedback: &off}
 }
 
 func (env *testEnv) newRoom(t testing.TB, owner *engine.User) *engine.Room {

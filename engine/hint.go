@@ -13,10 +13,52 @@ type HintLine struct {
 	Translation string `json:"translation"` // in the learner's language
 }
 
+// hintHistoryMessages is how many of the newest messages of a room a hint's
+// prompt shows the model.
+const hintHistoryMessages = 12
+
 // Hint returns one or two lines the learner could say next in roomID, with
 // translations into locale (see LearnerLanguage). It is a model call of kind
 // hint, counted as a turn for turns_per_minute, its tokens in the daily
-// allowance. It is not stored as a message. Another user's room: not found.
+// allowance (spent: rate_limited). It is not stored as a message. Another
+// user's room: not found.
 func (e *Engine) Hint(ctx context.Context, userID, roomID int64, locale string) (*Hint, error) {
-	return nil, Internal(errNotBuilt)
+	room, err := e.FindRoom(ctx, userID, roomID)
+	if err != nil {
+		return nil, err
+	}
+	end, err := e.startAid(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	msgs, err := e.store.ListMessages(ctx, room.ID, 0, hintHistoryMessages)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	recent := make([]hintTurn, 0, len(msgs))
+	for i := len(msgs) - 1; i >= 0; i-- { // oldest first
+		m := msgs[i]
+		if m.Status != StatusComplete || m.Content == "" {
+			continue
+		}
+		speaker := "partner"
+		if m.Role == RoleUser {
+			speaker = "learner"
+		}
+		recent = append(recent, hintTurn{Speaker: speaker, Text: m.Content})
+	}
+	ctx, done := e.aidContext(ctx, userID)
+	defer done()
+	var hint *Hint
+	err = e.callAid(ctx, aidCall{kind: CallHint, userID: userID, room: room,
+		messages: hintPrompt(room, LearnerLanguage(locale), recent), schema: hintSchema,
+		check: func(content string) (err error) {
+			hint, err = checkHint(content)
+			return err
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return hint, nil
 }

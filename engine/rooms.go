@@ -113,8 +113,12 @@ func (e *Engine) lockOwnedRoom(ctx context.Context, userID, roomID int64) (unloc
 
 // ListMessages returns a page of the conversation of userID's room roomID,
 // oldest first within the page; the cursor leads to the older page before it.
+// In a room with feedback on, the user messages that have feedback carry it
+// (read in one more query for the page); a line stored while feedback was
+// off has none.
 func (e *Engine) ListMessages(ctx context.Context, userID, roomID int64, p Page) ([]*Message, string, error) {
-	if _, err := e.FindRoom(ctx, userID, roomID); err != nil {
+	room, err := e.FindRoom(ctx, userID, roomID)
+	if err != nil {
 		return nil, "", err
 	}
 	before, limit, err := e.page(p)
@@ -127,6 +131,11 @@ func (e *Engine) ListMessages(ctx context.Context, userID, roomID int64, p Page)
 	}
 	msgs, next := cutPage(msgs, limit, func(m *Message) int64 { return m.ID })
 	reverse(msgs)
+	if room.Feedback {
+		if err := e.attachFeedback(ctx, msgs); err != nil {
+			return nil, "", err
+		}
+	}
 	return msgs, next, nil
 }
 

@@ -56,10 +56,15 @@ func TestRoomCRUD(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		env := newEnv(t, db, nil)
 		ctx := context.Background()
-		room := env.newRoom(t, env.alice)
+		def := cafe()
+		def.Feedback = nil // the default
+		room, err := env.eng.CreateRoom(ctx, env.alice.ID, def)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if room.ID == 0 || room.OwnerID != env.alice.ID || room.CreatedAt.IsZero() || room.Model != nil ||
-			room.Level != engine.LevelB1 || !room.Feedback {
-			t.Fatalf("created room = %+v, want the default level B1 and feedback on", room)
+			room.Level != engine.LevelB1 || !room.Feedback || room.FeedbackHidden {
+			t.Fatalf("created room = %+v, want the default level B1, feedback on and shown", room)
 		}
 
 		situation, large := "  buying a train ticket  ", "test-model-large"
@@ -101,11 +106,28 @@ func TestRoomCRUD(t *testing.T) {
 		in := cafe()
 		in.Level, in.Feedback = "a2", &off
 		made, err := env.eng.CreateRoom(ctx, env.alice.ID, in)
-		if err != nil || made.Level != engine.LevelA2 || made.Feedback {
+		if err != nil || made.Level != engine.LevelA2 || made.Feedback || made.FeedbackHidden {
 			t.Fatalf("created with level a2 and feedback off: %+v, %v", made, err)
 		}
 		if reread, _ := env.eng.FindRoom(ctx, env.alice.ID, made.ID); reread.Level != engine.LevelA2 || reread.Feedback {
 			t.Fatalf("stored: %+v", reread)
+		}
+
+		// Feedback shown behind a button: created and switched like feedback.
+		hidden, shown := true, false
+		in.FeedbackHidden = &hidden
+		behind, err := env.eng.CreateRoom(ctx, env.alice.ID, in)
+		if err != nil || !behind.FeedbackHidden {
+			t.Fatalf("created with feedback hidden: %+v, %v", behind, err)
+		}
+		if reread, _ := env.eng.FindRoom(ctx, env.alice.ID, behind.ID); !reread.FeedbackHidden {
+			t.Fatalf("feedback_hidden not stored: %+v", reread)
+		}
+		if got, err := env.eng.UpdateRoom(ctx, env.alice.ID, behind.ID, engine.RoomUpdate{FeedbackHidden: &shown}); err != nil || got.FeedbackHidden || got.Level != engine.LevelA2 {
+			t.Fatalf("feedback_hidden switched off: %+v, %v", got, err)
+		}
+		if reread, _ := env.eng.FindRoom(ctx, env.alice.ID, behind.ID); reread.FeedbackHidden {
+			t.Fatalf("feedback_hidden off not stored: %+v", reread)
 		}
 
 		if err := env.eng.DeleteRoom(ctx, env.alice.ID, room.ID); err != nil {

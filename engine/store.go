@@ -15,6 +15,7 @@ type Store interface {
 	MessageStore
 	UsageStore
 	BindingStore
+	AidStore
 }
 
 // UserStore keeps users and their platform identities.
@@ -71,8 +72,15 @@ type MessageStore interface {
 	// CreateMessage inserts m and sets its ID and CreatedAt. IDs grow with insertion order.
 	CreateMessage(ctx context.Context, m *Message) error
 	// CreateMessages inserts msgs, in order, in one transaction (a turn's user
-	// message and pending reply), and sets their IDs and CreatedAt.
+	// message and pending reply), and sets their IDs and CreatedAt. A message
+	// with Feedback set gets its feedback row too, in the same transaction,
+	// with the status, language and texts of Feedback (MessageID and
+	// UpdatedAt are set).
 	CreateMessages(ctx context.Context, msgs ...*Message) error
+	// FindMessage returns the message with id if it belongs to roomID, else ErrNotFound.
+	FindMessage(ctx context.Context, roomID, id int64) (*Message, error)
+	// LastReply returns the newest complete assistant message of roomID, or ErrNotFound.
+	LastReply(ctx context.Context, roomID int64) (*Message, error)
 	// ListMessages returns at most limit messages of a room with ID < beforeID
 	// (beforeID 0: from the newest), newest first.
 	ListMessages(ctx context.Context, roomID, beforeID int64, limit int) ([]*Message, error)
@@ -129,4 +137,29 @@ type UsageStore interface {
 	RecordCall(ctx context.Context, call *LLMCall) error
 	// ListUsage returns userID's usage per day and model for days >= sinceDay, newest day first.
 	ListUsage(ctx context.Context, userID int64, sinceDay string) ([]Usage, error)
+}
+
+// AidStore keeps what the learner's aids produce: the coach's feedback on
+// user messages and cached translations. Callers check room ownership first.
+type AidStore interface {
+	// SettleFeedback writes fb's status, corrected line, items and note and
+	// sets its UpdatedAt, if the feedback of fb.MessageID is still pending;
+	// otherwise (settled already, or its message gone) it returns ErrNotFound.
+	SettleFeedback(ctx context.Context, fb *Feedback) error
+	// FindFeedback returns the feedback of the message messageID, or ErrNotFound.
+	FindFeedback(ctx context.Context, messageID int64) (*Feedback, error)
+	// ListFeedback returns the feedback of those of messageIDs that have
+	// one, in one query.
+	ListFeedback(ctx context.Context, messageIDs []int64) ([]*Feedback, error)
+	// FailPendingFeedback settles as unavailable every pending feedback
+	// created before the cutoff (its coach was cut by a crash), and returns
+	// how many it settled.
+	FailPendingFeedback(ctx context.Context, before time.Time) (int, error)
+	// FindTranslation returns the cached translation of messageID into
+	// language, or ErrNotFound.
+	FindTranslation(ctx context.Context, messageID int64, language string) (*Translation, error)
+	// SaveTranslation caches t unless a translation of its message into its
+	// language is cached already, and sets t to the one cached. A message
+	// deleted meanwhile is ErrNotFound.
+	SaveTranslation(ctx context.Context, t *Translation) error
 }

@@ -249,11 +249,13 @@ func (e *env) user(t testing.TB, p person) *engine.User {
 	return u
 }
 
-// room makes a room for p.
+// room makes a room for p, with feedback off: the tests count the model's
+// calls for replies alone.
 func (e *env) room(t testing.TB, p person, title string) *engine.Room {
 	t.Helper()
+	off := false
 	r, err := e.eng.CreateRoom(context.Background(), e.user(t, p).ID, engine.RoomInput{Title: title, Language: "ko",
-		Situation: "ordering coffee in a cafe in Seoul", UserRole: "customer", BotRole: "barista"})
+		Situation: "ordering coffee in a cafe in Seoul", UserRole: "customer", BotRole: "barista", Feedback: &off})
 	if err != nil {
 		t.Fatal(err)
 	}

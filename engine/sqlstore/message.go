@@ -159,3 +159,31 @@ func (db *DB) FailPendingMessages(ctx context.Context, before time.Time, code en
 	}
 	return int(n), nil
 }
+
+// FindMessage returns the message with id if it belongs to roomID, else
+// engine.ErrNotFound.
+func (db *DB) FindMessage(ctx context.Context, roomID, id int64) (*engine.Message, error) {
+	row := new(messageRow)
+	err := db.bun.NewSelect().Model(row).Where("m.id = ?", id).Where("m.room_id = ?", roomID).Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("find message", err)
+	}
+	return row.message(), nil
+}
+
+// LastReply returns the newest complete assistant message of roomID, or
+// engine.ErrNotFound, reading the index on (room_id, id) backwards.
+func (db *DB) LastReply(ctx context.Context, roomID int64) (*engine.Message, error) {
+	row := new(messageRow)
+	err := db.bun.NewSelect().Model(row).
+		Where("m.room_id = ?", roomID).
+		Where("m.role = ?", engine.RoleAssistant).
+		Where("m.status = ?", engine.StatusComplete).
+		OrderExpr("m.room_id DESC, m.id DESC").
+		Limit(1).
+		Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("last reply", err)
+	}
+	return row.message(), nil
+}

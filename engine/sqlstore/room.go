@@ -15,53 +15,56 @@ import (
 type roomRow struct {
 	bun.BaseModel `bun:"table:rooms,alias:r"`
 
-	ID        int64     `bun:"id,pk,autoincrement"`
-	OwnerID   int64     `bun:"owner_id"`
-	Title     string    `bun:"title"`
-	Language  string    `bun:"language"`
-	Situation string    `bun:"situation"`
-	UserRole  string    `bun:"user_role"`
-	BotRole   string    `bun:"bot_role"`
-	Model     *string   `bun:"model"` // NULL: the configured default
-	Level     string    `bun:"level"`
-	Feedback  bool      `bun:"feedback"`
-	CreatedAt time.Time `bun:"created_at"`
-	UpdatedAt time.Time `bun:"updated_at"`
+	ID             int64     `bun:"id,pk,autoincrement"`
+	OwnerID        int64     `bun:"owner_id"`
+	Title          string    `bun:"title"`
+	Language       string    `bun:"language"`
+	Situation      string    `bun:"situation"`
+	UserRole       string    `bun:"user_role"`
+	BotRole        string    `bun:"bot_role"`
+	Model          *string   `bun:"model"` // NULL: the configured default
+	Level          string    `bun:"level"`
+	Feedback       bool      `bun:"feedback"`
+	FeedbackHidden bool      `bun:"feedback_hidden"`
+	CreatedAt      time.Time `bun:"created_at"`
+	UpdatedAt      time.Time `bun:"updated_at"`
 }
 
 // newRoomRow returns the row for r.
 func newRoomRow(r *engine.Room) *roomRow {
 	return &roomRow{
-		ID:        r.ID,
-		OwnerID:   r.OwnerID,
-		Title:     r.Title,
-		Language:  r.Language,
-		Situation: r.Situation,
-		UserRole:  r.UserRole,
-		BotRole:   r.BotRole,
-		Model:     r.Model,
-		Level:     string(r.Level),
-		Feedback:  r.Feedback,
-		CreatedAt: r.CreatedAt,
-		UpdatedAt: r.UpdatedAt,
+		ID:             r.ID,
+		OwnerID:        r.OwnerID,
+		Title:          r.Title,
+		Language:       r.Language,
+		Situation:      r.Situation,
+		UserRole:       r.UserRole,
+		BotRole:        r.BotRole,
+		Model:          r.Model,
+		Level:          string(r.Level),
+		Feedback:       r.Feedback,
+		FeedbackHidden: r.FeedbackHidden,
+		CreatedAt:      r.CreatedAt,
+		UpdatedAt:      r.UpdatedAt,
 	}
 }
 
 // room returns the engine's Room of the row.
 func (r *roomRow) room() *engine.Room {
 	return &engine.Room{
-		ID:        r.ID,
-		OwnerID:   r.OwnerID,
-		Title:     r.Title,
-		Language:  r.Language,
-		Situation: r.Situation,
-		UserRole:  r.UserRole,
-		BotRole:   r.BotRole,
-		Model:     r.Model,
-		Level:     engine.Level(r.Level),
-		Feedback:  r.Feedback,
-		CreatedAt: normalize(r.CreatedAt),
-		UpdatedAt: normalize(r.UpdatedAt),
+		ID:             r.ID,
+		OwnerID:        r.OwnerID,
+		Title:          r.Title,
+		Language:       r.Language,
+		Situation:      r.Situation,
+		UserRole:       r.UserRole,
+		BotRole:        r.BotRole,
+		Model:          r.Model,
+		Level:          engine.Level(r.Level),
+		Feedback:       r.Feedback,
+		FeedbackHidden: r.FeedbackHidden,
+		CreatedAt:      normalize(r.CreatedAt),
+		UpdatedAt:      normalize(r.UpdatedAt),
 	}
 }
 
@@ -172,6 +175,9 @@ func (db *DB) UpdateRoom(ctx context.Context, ownerID, id int64, u engine.RoomUp
 	}
 	if u.Feedback != nil {
 		q = q.Set("feedback = ?", *u.Feedback)
+	}
+	if u.FeedbackHidden != nil {
+		q = q.Set("feedback_hidden = ?", *u.FeedbackHidden)
 	}
 	if u.Model != nil {
 		var model *string // NULL: the default model

@@ -1,0 +1,9 @@
+DROP TABLE translations;
+
+--bun:split
+
+DROP TABLE message_feedback;
+
+--bun:split
+
+ALTER TABLE rooms DROP COLUMN feedback_hidden;
