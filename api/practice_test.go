@@ -23,6 +23,17 @@ func coachAnswer() openaifake.Reply {
 	})
 }
 
+// newCoachedRoom creates a room of c with feedback on (newRoom's has it off).
+func (c *client) newCoachedRoom() api.RoomResponse {
+	c.ts.t.Helper()
+	var body api.RoomBody
+	c.must(http.StatusCreated, "POST", "/api/v1/rooms", cafe()).decode(c.ts.t, &body)
+	if !body.Room.Feedback {
+		c.ts.t.Fatal("a new room has feedback off")
+	}
+	return body.Room
+}
+
 // feedbackOf decodes the data of a feedback event.
 func feedbackOf(t testing.TB, ev sseEvent) (int64, *api.FeedbackResponse) {
 	t.Helper()
@@ -53,7 +64,7 @@ func TestStreamSendsFeedbackAfterTheReply(t *testing.T) {
 		t.Parallel()
 		ts := newServer(t, db)
 		c := ts.signup("coached")
-		room := c.newRoom()
+		room := c.newCoachedRoom()
 		hold := openaifake.NewHold()
 		defer hold.Release()
 		ts.fake.EnqueueKind("feedback", openaifake.Slow(coachAnswer(), hold))
@@ -113,7 +124,7 @@ func TestJSONTurnFeedback(t *testing.T) {
 		t.Parallel()
 		ts := newServer(t, db)
 		c := ts.signup("json")
-		room := c.newRoom()
+		room := c.newCoachedRoom()
 		hold := openaifake.NewHold()
 		defer hold.Release()
 		ts.fake.EnqueueKind("feedback", openaifake.Slow(coachAnswer(), hold))
@@ -185,7 +196,7 @@ func TestInvalidCoachAnswer(t *testing.T) {
 		t.Parallel()
 		ts := newServer(t, db)
 		c := ts.signup("garbage")
-		room := c.newRoom()
+		room := c.newCoachedRoom()
 		ts.fake.EnqueueKind("feedback", openaifake.InvalidJSON())
 		ts.fake.Enqueue(openaifake.Reply{Chunks: []string{"네."}})
 		_, sse := c.stream(fmt.Sprintf("/api/v1/rooms/%d/messages", room.ID), map[string]string{"content": "안녕"})
@@ -206,7 +217,7 @@ func TestTurnUsesTheLearnersLocale(t *testing.T) {
 		ts := newServer(t, db)
 		c := ts.signup("yuki")
 		c.must(http.StatusOK, "PATCH", "/api/v1/auth/me", map[string]string{"locale": "ja"})
-		room := c.newRoom()
+		room := c.newCoachedRoom()
 		ts.fake.EnqueueKind("feedback", coachAnswer())
 		ts.fake.Enqueue(openaifake.Reply{Chunks: []string{"네."}})
 		_, sse := c.stream(fmt.Sprintf("/api/v1/rooms/%d/messages", room.ID), map[string]string{"content": "이 가방이 좋아요."})

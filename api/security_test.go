@@ -25,7 +25,7 @@ func TestBOLA(t *testing.T) {
 		t.Parallel()
 		ts := newServer(t, db)
 		alice, bob := ts.signup("alice"), ts.signup("bob")
-		room := alice.newRoom()
+		room := alice.newCoachedRoom()
 		// Streamed, so that the turn is over, the coach's feedback included,
 		// when the stream ends.
 		ts.fake.EnqueueKind("feedback", coachAnswer())
