@@ -226,7 +226,7 @@ func TestTurnUsesTheLearnersLocale(t *testing.T) {
 		if len(reqs) != 1 {
 			t.Fatalf("%d coach calls", len(reqs))
 		}
-		if !strings.Contains(string(reqs[0].Body), "Japanese") {
+		if !strings.Contains(string(reqs[0].Body), "own language is Japanese") { // the coach prompt names it (engine/aidprompt.go)
 			t.Fatalf("the coach was not asked to explain in Japanese: %s", reqs[0].Body)
 		}
 	})
