@@ -227,7 +227,8 @@ func TestTurnUsesTheLearnersLocale(t *testing.T) {
 			t.Fatalf("%d coach calls", len(reqs))
 		}
 		if !strings.Contains(string(reqs[0].Body), "own language is Japanese") { // the coach prompt names it (engine/aidprompt.go)
-			t.Fatalf("the coach was not asked to explain in Japanese: %s", reqs[0].Body)
+			first, _, _ := strings.Cut(reqs[0].Messages[0].Content, "\n")
+			t.Fatalf("the coach was not asked to explain in Japanese: %s", first)
 		}
 	})
 }
