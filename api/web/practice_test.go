@@ -58,6 +58,12 @@ func testFeedback(t *testing.T, browser context.Context, srv *server) {
 	p.waitText("#room-info-level", "B1")
 	p.waitText("#room-info-feedback", "Corrections on")
 
+	// From here the history is held: the marker can change only by the
+	// stream's feedback event.
+	history := fmt.Sprintf("/api/v1/rooms/%d/messages", room.ID)
+	g := newGate(func(r *http.Request) bool { return r.Method == http.MethodGet && r.URL.Path == history })
+	srv.gate.Store(g)
+	defer g.Open()
 	hold := openaifake.NewHold()
 	defer hold.Release()
 	srv.fake.EnqueueKind("feedback", openaifake.Slow(openaifake.JSON(map[string]any{
@@ -97,6 +103,7 @@ func testFeedback(t *testing.T, browser context.Context, srv *server) {
 		}
 	}
 	noMarkup(t, p)
+	g.Open()
 
 	// A fine line: ✓, and the panel says so.
 	srv.fake.EnqueueKind("feedback", openaifake.JSON(map[string]any{"corrected": "포장해 주세요.", "items": []any{}, "note": "Natural!"}))
