@@ -107,6 +107,7 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	// The chat, with a reply caught while it is being written.
 	hold := openaifake.NewHold()
 	defer hold.Release()
+	srv.fake.EnqueueKind("feedback", openaifake.JSON(map[string]any{"corrected": "카드로 계산해도 되죠?", "items": []any{}, "note": "자연스러워요!"}))
 	srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords("물론이죠! 오늘은 카드 결제도 되고, 스탬프도 찍어 드려요. 케이크도 한 조각 같이 드릴까요?"), Hold: hold, HoldAfter: 5})
 	p.open(fmt.Sprintf("/#/rooms/%d", cafe.ID))
 	p.waitVisible("#messages[data-loaded=true]")
@@ -131,7 +132,7 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 
 	// The practice layer: a line corrected by the coach, its panel open,
 	// and a bot line translated into the learner's language.
-	p.do(chromedp.EmulateViewport(1200, 860))
+	p.do(chromedp.EmulateViewport(1200, 1100))
 	p.open(fmt.Sprintf("/#/rooms/%d", interview.ID))
 	p.waitVisible("#messages[data-loaded=true]")
 	srv.fake.EnqueueKind("translate", openaifake.JSON(map[string]any{"text": "저도 반갑습니다. 앉으세요. 자기소개를 조금 해 주시겠어요?"}))

@@ -56,7 +56,7 @@ class Chat {
     this.empty.hidden = true;
     this.input = h('textarea', { id: 'chat-input', rows: 1, maxLength: limits.message, placeholder: t('chat.placeholder', { role: room.user_role }), 'aria-label': t('chat.input_label') });
     this.send = h('button', { type: 'submit', class: 'btn btn--primary', id: 'chat-send' }, t('chat.send'));
-    this.hintButton = h('button', { type: 'button', class: 'btn btn--ghost composer__hint', id: 'chat-hint', title: t('chat.hint_help'), on: { click: () => this.toggleHint() } }, '💡 ', t('chat.hint'));
+    this.hintButton = h('button', { type: 'button', class: 'btn btn--ghost composer__hint', id: 'chat-hint', title: t('chat.hint_help'), on: { click: () => this.toggleHint() } }, '✦ ', t('chat.hint'));
     this.hints = h('div', { class: 'hints', id: 'hints', hidden: true });
     this.alert = alertBox();
     this.alert.id = 'chat-alert';

@@ -44,7 +44,7 @@ export class MessageView {
     this.tools = null;
     this.translation = null;
     if (msg.role === 'assistant') {
-      this.translateButton = h('button', { type: 'button', class: 'msg__action msg__translate', 'aria-expanded': 'false', on: { click: () => this.toggleTranslation() } }, '🌐 ', t('chat.translate'));
+      this.translateButton = h('button', { type: 'button', class: 'msg__action msg__translate', 'aria-expanded': 'false', on: { click: () => this.toggleTranslation() } }, '⇄ ', t('chat.translate'));
       this.tools = h('div', { class: 'msg__tools', hidden: true }, this.translateButton);
       this.translation = h('p', { class: 'msg__translation', hidden: true });
     }
