@@ -4,9 +4,10 @@
 
 import { api, meta, streamTurn } from '../api.js';
 import { h, alertBox, showAlert } from '../dom.js';
-import { t, lang, errorText } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
 import { roomName } from './rooms.js';
 import { roomHeader, MessageView, emptyScene } from './chatview.js';
+import { Hints } from './hints.js';
 
 const PAGE = 30; // messages per history page
 const NEAR = 80; // px from an edge that counts as at it
@@ -56,11 +57,18 @@ class Chat {
     this.empty.hidden = true;
     this.input = h('textarea', { id: 'chat-input', rows: 1, maxLength: limits.message, placeholder: t('chat.placeholder', { role: room.user_role }), 'aria-label': t('chat.input_label') });
     this.send = h('button', { type: 'submit', class: 'btn btn--primary', id: 'chat-send' }, t('chat.send'));
-    this.hintButton = h('button', { type: 'button', class: 'btn btn--ghost composer__hint', id: 'chat-hint', title: t('chat.hint_help'), on: { click: () => this.toggleHint() } }, '✦ ', t('chat.hint'));
-    this.hints = h('div', { class: 'hints', id: 'hints', hidden: true });
+    this.hints = new Hints(room, {
+      onUse: (text) => {
+        this.input.value = text;
+        this.input.focus();
+      },
+      onError: (text) => showAlert(this.alert, text),
+      onBusy: () => this.refresh(),
+      signal,
+    });
     this.alert = alertBox();
     this.alert.id = 'chat-alert';
-    const composer = h('form', { class: 'composer', id: 'composer' }, this.hintButton, this.input, this.send);
+    const composer = h('form', { class: 'composer', id: 'composer' }, this.hints.button, this.input, this.send);
     composer.addEventListener('submit', (e) => {
       e.preventDefault();
       this.sendMessage();
@@ -77,7 +85,7 @@ class Chat {
     root.append(h('div', { class: 'chat' },
       roomHeader(room, this.toolbar),
       h('div', { class: 'chat__body' }, this.scroller, this.empty),
-      h('div', { class: 'chat__foot' }, this.alert, this.hints, composer)));
+      h('div', { class: 'chat__foot' }, this.alert, this.hints.box, composer)));
   }
 
   async start() {
@@ -161,7 +169,7 @@ class Chat {
     this.regen.disabled = this.busy || !this.views.some((v) => v.msg.role === 'assistant');
     this.resetButton.disabled = this.busy || this.views.length === 0;
     this.send.disabled = this.busy;
-    this.hintButton.disabled = this.busy || this.hinting;
+    this.hints.button.disabled = this.busy || this.hints.asking;
     this.empty.querySelector('button').disabled = this.busy;
     this.list.setAttribute('aria-busy', String(this.busy));
   }
@@ -225,7 +233,7 @@ class Chat {
     if (this.busy) return;
     this.busy = true;
     showAlert(this.alert, '');
-    this.closeHints();
+    this.hints.close();
     const sending = content !== undefined ? this.add({ role: 'user', content, status: 'sending' }) : null;
     if (sending) this.scrollToEnd();
     this.refresh();
@@ -308,52 +316,6 @@ class Chat {
     } catch {
       // the marker stays pending; a reload shows the stored state
     }
-  }
-
-  // toggleHint asks for lines the learner could say next and offers them
-  // above the input (click one to put it there), or closes them.
-  async toggleHint() {
-    if (!this.hints.hidden) {
-      this.closeHints();
-      return;
-    }
-    this.hinting = true;
-    this.refresh();
-    showAlert(this.alert, '');
-    this.hints.replaceChildren(h('p', { class: 'hints__loading' }, t('chat.hint_loading')));
-    this.hints.hidden = false;
-    try {
-      const { hint } = await api.hint(this.room.id, lang());
-      if (this.signal.aborted) return;
-      const lines = (hint.lines || []).map((line) => h('li', {},
-        h('button', { type: 'button', class: 'hint-line', on: { click: () => this.useHint(line.text) } },
-          h('span', { class: 'hint-line__text', lang: this.room.language }, line.text),
-          line.translation ? h('span', { class: 'hint-line__translation' }, line.translation) : null)));
-      this.hints.replaceChildren(
-        h('div', { class: 'hints__head' },
-          h('span', { class: 'hints__title' }, t('chat.hint_title')),
-          h('button', { type: 'button', class: 'btn btn--ghost btn--small', id: 'hints-close', 'aria-label': t('chat.hint_close'), on: { click: () => this.closeHints() } }, '×')),
-        lines.length ? h('ul', { class: 'hints__lines' }, lines) : h('p', { class: 'hints__loading' }, t('chat.hint_none')));
-    } catch (err) {
-      if (this.signal.aborted) return;
-      this.closeHints();
-      showAlert(this.alert, errorText(err));
-    } finally {
-      this.hinting = false;
-      if (!this.signal.aborted) this.refresh();
-    }
-  }
-
-  // useHint puts a hint's line in the input.
-  useHint(text) {
-    this.input.value = text;
-    this.closeHints();
-    this.input.focus();
-  }
-
-  closeHints() {
-    this.hints.hidden = true;
-    this.hints.replaceChildren();
   }
 
   // dropLastReplies removes the replies after the last user message: a
