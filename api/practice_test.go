@@ -263,3 +263,23 @@ func TestRoomFeedbackHidden(t *testing.T) {
 		wantInvalid(t, c.do("PATCH", fmt.Sprintf("/api/v1/rooms/%d", made.Room.ID), map[string]any{"feedback_hidden": "yes"}), "feedback_hidden")
 	})
 }
+
+// A reply that fails does not take the line's feedback with it: the stream
+// ends with the error, then the feedback.
+func TestFeedbackAfterAFailedReply(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ts := newServer(t, db)
+		c := ts.signup("failed")
+		room := c.newCoachedRoom()
+		ts.fake.EnqueueKind("feedback", coachAnswer())
+		ts.fake.Enqueue(openaifake.Reply{Status: 400, ErrorMessage: "bad request"})
+		_, sse := c.stream(fmt.Sprintf("/api/v1/rooms/%d/messages", room.ID), map[string]string{"content": "이 가방이 좋아요."})
+		evs := readAll(t, sse)
+		if len(evs) < 2 || evs[len(evs)-2].Event != "error" || evs[len(evs)-1].Event != "feedback" {
+			t.Fatalf("events %+v, want error then feedback", evs)
+		}
+		_, fb := feedbackOf(t, evs[len(evs)-1])
+		wantCorrected(t, fb)
+	})
+}
