@@ -151,9 +151,13 @@ func coachPrompt(r *Room, learnerLang, botLine, line string) []PromptMessage {
 	fmt.Fprintf(&b, "- \"note\": one short, warm sentence in %s.\n", own)
 	b.WriteString("\nRules:\n")
 	b.WriteString("- Do not invent mistakes. If the line is already correct and natural for this scene, \"items\" is empty, \"corrected\" is the line unchanged, and \"note\" is short praise.\n")
-	b.WriteString("- Judge the line as a teacher of this level would: at A1 and A2, only mistakes that change the meaning or basic grammar; from B2 on, also what sounds unnatural to a native speaker.\n")
+	b.WriteString("- Judge the line as a teacher of this level would: at A1 and A2, keep to the mistakes that matter most (meaning, basic grammar, politeness); from B2 on, also what sounds unnatural to a native speaker.\n")
 	fmt.Fprintf(&b, "- \"register\" is politeness that does not fit the roles and the situation (in Korean 존댓말/반말, in Japanese です/ます or plain forms, in French tu/vous, in German du/Sie, in Spanish tú/usted).\n")
-	fmt.Fprintf(&b, "- If the line is not written in %s (for example it is in %s), do not correct it: \"items\" is empty, \"corrected\" is how to say it in %s, and \"note\" gently reminds the student, in %s, that the scene is played in %s.\n", lang, own, lang, own, lang)
+	example := ""
+	if own != lang {
+		example = fmt.Sprintf(" (for example it is in %s)", own)
+	}
+	fmt.Fprintf(&b, "- If the line is not written in %s%s, do not correct it: \"items\" is empty, \"corrected\" is how to say it in %s, and \"note\" gently reminds the student, in %s, that the scene is played in %s.\n", lang, example, lang, own, lang)
 	fmt.Fprintf(&b, "- \"corrected\", \"original\" and \"better\" are in %s; every \"explanation\" and the \"note\" are in %s.\n", lang, own)
 	return []PromptMessage{{Role: "system", Content: b.String()}}
 }

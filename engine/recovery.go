@@ -53,7 +53,8 @@ func (e *Engine) Owner() string { return e.owner }
 // replies whose owner's lease has lapsed (a process that died mid-reply),
 // keeping their saved text, and the replies from before owners were recorded
 // that are older than the longest possible turn. It returns how many it
-// marked. Call it once before serving, then let RunRecovery repeat it.
+// marked. It also settles as unavailable the feedback left pending longer
+// than a coach can take (Coach.Timeout and coachSettleMargin). Call it once before serving, then let RunRecovery repeat it.
 func (e *Engine) RecoverPending(ctx context.Context) (int, error) {
 	now := e.now()
 	if err := e.store.RenewLease(ctx, e.owner, now.Add(e.cfg.Recovery.LeaseTTL)); err != nil {
@@ -66,6 +67,15 @@ func (e *Engine) RecoverPending(ctx context.Context) (int, error) {
 	legacy, err := e.store.FailPendingMessages(ctx, now.Add(-e.cfg.Retry.Deadline-time.Minute), CodeUnavailable)
 	if err != nil {
 		return n, Internal(err)
+	}
+	// A coach always settles its feedback within Coach.Timeout and its last
+	// writes: feedback pending for longer was left by a crash.
+	fb, err := e.store.FailPendingFeedback(ctx, now.Add(-e.cfg.Coach.Timeout-coachSettleMargin))
+	if err != nil {
+		return n + legacy, Internal(err)
+	}
+	if fb > 0 {
+		e.log.Warn("engine: settled feedback left pending by a stopped process as unavailable", "count", fb)
 	}
 	return n + legacy, nil
 }

@@ -27,6 +27,7 @@ type Config struct {
 	Model    ModelConfig    `yaml:"model"`
 	Retry    RetryConfig    `yaml:"retry"`
 	Limits   LimitsConfig   `yaml:"limits"`
+	Coach    CoachConfig    `yaml:"coach"`
 	Auth     AuthConfig     `yaml:"auth"`
 	Telegram TelegramConfig `yaml:"telegram"`
 	Discord  DiscordConfig  `yaml:"discord"`
@@ -116,6 +117,7 @@ func defaultConfig() Config {
 		Retry: RetryConfig{MaxAttempts: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, Deadline: 120 * time.Second},
 		Limits: LimitsConfig{MaxMessageChars: 4000, MaxTitleChars: 100, MaxSituationChars: 1000, MaxRoleChars: 200,
 			MaxRoomsPerUser: 200, MaxPageSize: 100, TurnsPerMinute: 20, TokensPerDay: 200000},
+		Coach:    defaultCoachConfig(),
 		Auth:     defaultAuthConfig(),
 		Telegram: defaultTelegramConfig(),
 		Discord:  defaultDiscordConfig(),
@@ -334,6 +336,7 @@ func (c Config) validate() error {
 	if c.Limits.TurnsPerMinute < 0 || c.Limits.TokensPerDay < 0 || c.Limits.MaxRoomsPerUser < 0 {
 		bad("limits", "turns_per_minute, tokens_per_day and max_rooms_per_user must be 0 (no limit) or more")
 	}
+	c.Coach.validate(c.Model, bad)
 	c.Auth.validate(bad)
 	if c.Telegram.Mode != "polling" && c.Telegram.Mode != "webhook" {
 		bad("telegram.mode", "must be polling or webhook")

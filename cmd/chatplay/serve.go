@@ -168,6 +168,7 @@ func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, log *sl
 		ShutdownGrace: cfg.Server.ShutdownTimeout - 2*time.Second,
 		Recovery: engine.RecoveryPolicy{LeaseTTL: cfg.Database.LeaseTTL, LeaseRenew: cfg.Database.LeaseRenew,
 			PartialSaveInterval: cfg.Database.PartialSaveInterval},
+		Coach: cfg.Coach.engineCoach(),
 	}
 	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Logger: log}), nil
 }
