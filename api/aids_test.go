@@ -176,3 +176,31 @@ func TestAidsQuota(t *testing.T) {
 		}
 	})
 }
+
+// A hint or a translation needs room in the daily token allowance: once a
+// turn has spent it, 429 with Retry-After (until the next UTC day), and no
+// model call.
+func TestAidsDailyAllowance(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ts := newServer(t, db, func(e *engine.Config, a *api.Config) { e.Limits.TokensPerDay = 1 })
+		c := ts.signup("allowance")
+		room := c.newRoom()
+		turn := c.playTurn(room.ID, "안녕하세요.", "어서 오세요!") // admitted under the allowance, it spends it
+		calls := ts.fake.Count()
+		r := c.do("POST", fmt.Sprintf("/api/v1/rooms/%d/messages/%d/translate", room.ID, turn.Reply.ID), nil)
+		if code, _ := r.errorCode(); r.status != http.StatusTooManyRequests || code != "rate_limited" || r.header.Get("Retry-After") == "" {
+			t.Fatalf("translation past the allowance = %d %s (Retry-After %q), want 429", r.status, r.body, r.header.Get("Retry-After"))
+		}
+		r = c.do("POST", fmt.Sprintf("/api/v1/rooms/%d/hint", room.ID), nil)
+		if code, _ := r.errorCode(); r.status != http.StatusTooManyRequests || code != "rate_limited" {
+			t.Fatalf("hint past the allowance = %d %s, want 429", r.status, r.body)
+		}
+		if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 || s > 86400 {
+			t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
+		}
+		if ts.fake.Count() != calls {
+			t.Error("aids past the allowance reached the model")
+		}
+	})
+}
