@@ -229,9 +229,11 @@ func TestRecoverySettlesPendingFeedback(t *testing.T) {
 		ctx := context.Background()
 		room := env.coachedRoom(t, env.alice)
 		// What a crashed process left: a line and its pending feedback.
-		msg := &engine.Message{RoomID: room.ID, Role: engine.RoleUser, Content: line, Status: engine.StatusComplete,
-			Source: engine.SourceWeb, Feedback: &engine.Feedback{Status: engine.FeedbackPending, Language: "en"}}
+		msg := &engine.Message{RoomID: room.ID, Role: engine.RoleUser, Content: line, Status: engine.StatusComplete, Source: engine.SourceWeb}
 		if err := db.CreateMessages(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateFeedback(ctx, &engine.Feedback{MessageID: msg.ID, Status: engine.FeedbackPending, Language: "en"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := env.eng.RecoverPending(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/sqlstore"
@@ -89,4 +90,75 @@ func benchTurns(b *testing.B, db *sqlstore.DB, prior, cachedRooms int) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// coachingModel is instantModel whose structured calls answer at once with
+// valid feedback: the coach runs in full (reservation, call, ledger row,
+// stored feedback) beside every turn.
+type coachingModel struct{ instantModel }
+
+func (coachingModel) Complete(context.Context, engine.StructuredRequest) (engine.StructuredResult, error) {
+	return engine.StructuredResult{Content: `{"corrected":"따뜻한 아메리카노 한 잔 주세요.","items":[],"note":"Perfect!"}`,
+		FinishReason: "stop", PromptTokens: 400, CompletionTokens: 20, UsageReported: true}, nil
+}
+
+// BenchmarkFirstDelta measures the time from SendMessage to the reply's
+// first delta at the surface, in a room with feedback off and on (the coach
+// then runs beside the reply), reported as first-delta-ns/op:
+//
+//	go test ./engine -run '^$' -bench FirstDelta -benchtime 2000x
+//
+// (with CHATPLAY_TEST_POSTGRES_URL set for the PostgreSQL rows). Between
+// turns the coach is waited for, off the clock, so that each turn starts
+// alike.
+func BenchmarkFirstDelta(b *testing.B) {
+	for _, dialect := range sqlstoretest.Dialects() {
+		for _, feedback := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/feedback=%v", dialect, feedback), func(b *testing.B) {
+				benchFirstDelta(b, sqlstoretest.Open(b, dialect), feedback)
+			})
+		}
+	}
+}
+
+func benchFirstDelta(b *testing.B, db *sqlstore.DB, feedback bool) {
+	ctx := context.Background()
+	cfg := engine.DefaultConfig()
+	cfg.Limits.TurnsPerMinute = 0
+	cfg.Limits.TokensPerDay = 1 << 50
+	eng := engine.New(cfg, engine.Deps{Store: db, Model: coachingModel{}, Tokens: mustTokenizer(b)})
+	defer eng.Close(ctx)
+	email := fmt.Sprintf("bench.%d@example.com", userSeq.Add(1))
+	u := &engine.User{Email: &email}
+	if err := db.CreateUser(ctx, u); err != nil {
+		b.Fatal(err)
+	}
+	in := cafe()
+	in.Feedback = &feedback
+	room, err := eng.CreateRoom(ctx, u.ID, in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	turn := engine.TurnInput{UserID: u.ID, RoomID: room.ID, Content: "따뜻한 아메리카노 한 잔 주세요.", Source: engine.SourceWeb, Locale: "en"}
+	var total time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var first time.Duration
+		start := time.Now()
+		res, err := eng.SendMessage(ctx, turn, func(ev engine.Event) {
+			if ev.Kind == engine.EventDelta && first == 0 {
+				first = time.Since(start)
+			}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += first
+		b.StopTimer()
+		if fb := res.WaitFeedback(ctx); feedback && fb.Status != engine.FeedbackReady {
+			b.Fatalf("feedback = %+v", fb)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "first-delta-ns/op")
 }

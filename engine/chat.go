@@ -102,7 +102,7 @@ func (e *Engine) SendMessage(ctx context.Context, in TurnInput, sink Sink) (*Tur
 	return e.turn(ctx, in.UserID, in.RoomID, in.Source, sink, func(ctx context.Context, sc *scene) (*Message, error) {
 		m := &Message{RoomID: sc.room.ID, Role: RoleUser, Content: in.Content, Status: StatusComplete,
 			Source: in.Source, TokenCount: e.tokens.Count(in.Content),
-			Feedback: pendingFeedback(sc.room, in.Locale)} // stored with it; the coach settles it
+			Feedback: pendingFeedback(sc.room, in.Locale)} // the coach stores and settles it
 		return m, nil // turn stores it
 	})
 }

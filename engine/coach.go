@@ -64,7 +64,8 @@ func pendingFeedback(room *Room, locale string) *Feedback {
 }
 
 // startCoach starts the coach on line, a learner line of room just stored
-// with its pending feedback, which answered botLine. The coach runs on its
+// (line.Feedback is its pending feedback, not stored yet), which answered
+// botLine. The coach runs on its
 // own goroutine, counted in flight (Close waits for it), on a context that
 // outlives ctx's cancellation and that Coach.Timeout, Close and the deletion
 // of the account end.
@@ -89,9 +90,22 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 	return run
 }
 
-// coach asks the model for feedback on line, stores the outcome and returns
-// it as stored.
+// coach stores line's feedback pending, asks the model for it, stores the
+// outcome and returns it as stored.
+//
+// The pending row is written here, beside the reply, rather than with the
+// line: the reply's first delta waits for no write of the coach's. A crash
+// before this write leaves the line without feedback; a crash after it
+// leaves it pending until the recovery sweep (RecoverPending).
 func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Message, botLine string) *Feedback {
+	pending := &Feedback{MessageID: line.ID, Status: FeedbackPending, Items: []FeedbackItem{}, Language: line.Feedback.Language}
+	if err := e.store.CreateFeedback(ctx, pending); err != nil {
+		if ErrorCode(err) != CodeNotFound { // else the line is gone already (a reset, a deleted room or account)
+			e.log.Warn("engine: store pending feedback", "message", line.ID, "err", err)
+		}
+		pending.Status = FeedbackUnavailable
+		return pending
+	}
 	fb := &Feedback{MessageID: line.ID, Status: FeedbackUnavailable, Items: []FeedbackItem{}, Language: line.Feedback.Language}
 	err := e.callAidSafely(ctx, aidCall{kind: CallFeedback, userID: userID, room: room,
 		messages: coachPrompt(room, fb.Language, botLine, line.Content), schema: coachSchema,

@@ -72,10 +72,7 @@ type MessageStore interface {
 	// CreateMessage inserts m and sets its ID and CreatedAt. IDs grow with insertion order.
 	CreateMessage(ctx context.Context, m *Message) error
 	// CreateMessages inserts msgs, in order, in one transaction (a turn's user
-	// message and pending reply), and sets their IDs and CreatedAt. A message
-	// with Feedback set gets its feedback row too, in the same transaction,
-	// with the status, language and texts of Feedback (MessageID and
-	// UpdatedAt are set).
+	// message and pending reply), and sets their IDs and CreatedAt.
 	CreateMessages(ctx context.Context, msgs ...*Message) error
 	// FindMessage returns the message with id if it belongs to roomID, else ErrNotFound.
 	FindMessage(ctx context.Context, roomID, id int64) (*Message, error)
@@ -142,6 +139,9 @@ type UsageStore interface {
 // AidStore keeps what the learner's aids produce: the coach's feedback on
 // user messages and cached translations. Callers check room ownership first.
 type AidStore interface {
+	// CreateFeedback inserts fb, the feedback of the user message
+	// fb.MessageID, and sets its UpdatedAt. A message gone is ErrNotFound.
+	CreateFeedback(ctx context.Context, fb *Feedback) error
 	// SettleFeedback writes fb's status, corrected line, items and note and
 	// sets its UpdatedAt, if the feedback of fb.MessageID is still pending;
 	// otherwise (settled already, or its message gone) it returns ErrNotFound.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -52,54 +51,20 @@ func (r *feedbackRow) feedback() *engine.Feedback {
 	return fb
 }
 
-// createMessagesWithFeedback inserts rows (the messages of msgs) and the
-// feedback rows of those msgs that carry Feedback, in one transaction.
-func (db *DB) createMessagesWithFeedback(ctx context.Context, msgs []*engine.Message, rows []messageRow, at time.Time) error {
-	return db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
-			return err
-		}
-		ids, err := insertedIDs(rows)
-		if err != nil {
-			return err
-		}
-		var fbs []*feedbackRow
-		for i, m := range msgs {
-			if m.Feedback == nil {
-				continue
-			}
-			m.Feedback.MessageID = ids[i]
-			row, err := newFeedbackRow(m.Feedback, at)
-			if err != nil {
-				return err
-			}
-			fbs = append(fbs, row)
-		}
-		if _, err := tx.NewInsert().Model(&fbs).Exec(ctx); err != nil {
-			return err
-		}
-		for i, m := range msgs {
-			m.ID, m.CreatedAt = ids[i], at
-			if m.Feedback != nil {
-				m.Feedback.UpdatedAt = at
-			}
-		}
-		return nil
-	})
-}
-
-// insertedIDs returns the ids an INSERT … RETURNING id gave rows, in VALUES
-// order. Both databases number the rows of one INSERT in VALUES order, but
-// neither promises RETURNING's order: the ids are matched by rank.
-func insertedIDs(rows []messageRow) ([]int64, error) {
-	ids := make([]int64, len(rows))
-	for i := range rows {
-		if ids[i] = rows[i].ID; ids[i] == 0 {
-			return nil, fmt.Errorf("sqlstore: create messages: no id returned for row %d", i)
-		}
+// CreateFeedback inserts fb, the feedback of a user message (pending, as
+// the coach starts), and sets its UpdatedAt. A message deleted meanwhile is
+// engine.ErrNotFound.
+func (db *DB) CreateFeedback(ctx context.Context, fb *engine.Feedback) error {
+	at := now()
+	row, err := newFeedbackRow(fb, at)
+	if err != nil {
+		return err
 	}
-	slices.Sort(ids)
-	return ids, nil
+	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
+		return wrapErr("create feedback", err)
+	}
+	fb.UpdatedAt = at
+	return nil
 }
 
 // SettleFeedback writes fb's outcome if the feedback of fb.MessageID is
