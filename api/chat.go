@@ -33,8 +33,13 @@ func (h *handlers) sendMessage(c *gin.Context) {
 		return
 	}
 	uid := userID(c)
+	locale, err := h.learnerLocale(c.Request.Context(), uid)
+	if err != nil {
+		h.abortWith(c, err)
+		return
+	}
 	h.playTurn(c, http.StatusCreated, func(ctx context.Context, sink engine.Sink) (*engine.TurnResult, error) {
-		return h.eng.SendMessage(ctx, engine.TurnInput{UserID: uid, RoomID: id, Content: *in.Content, Source: engine.SourceWeb}, sink)
+		return h.eng.SendMessage(ctx, engine.TurnInput{UserID: uid, RoomID: id, Content: *in.Content, Source: engine.SourceWeb, Locale: locale}, sink)
 	})
 }
 
@@ -67,6 +72,11 @@ func (h *handlers) openScene(c *gin.Context) {
 // is written. An error before the stream starts is an ordinary error
 // response; after, an error event. A client that hangs up does not stop the
 // turn: the engine stores the reply whatever happens to the connection.
+//
+// The coach's feedback on the learner's line never holds up the reply: the
+// JSON answer carries it as it stands when the reply is done (pending if the
+// coach is not), and the stream sends it as a last event once the coach is
+// done (bounded by the coach's timeout).
 func (h *handlers) playTurn(c *gin.Context, status int, run turnFunc) {
 	ctx := c.Request.Context()
 	if !strings.Contains(c.GetHeader("Accept"), "text/event-stream") {
@@ -75,7 +85,7 @@ func (h *handlers) playTurn(c *gin.Context, status int, run turnFunc) {
 			h.abortWith(c, err)
 			return
 		}
-		c.JSON(status, TurnResponse{Message: newMessageResponse(res.UserMessage), Reply: newMessageResponse(res.Reply)})
+		c.JSON(status, TurnResponse{Message: withFeedback(res.UserMessage, feedbackNow(res)), Reply: newMessageResponse(res.Reply)})
 		return
 	}
 	s := newSSEWriter(c.Writer)
@@ -101,7 +111,33 @@ func (h *handlers) playTurn(c *gin.Context, status int, run turnFunc) {
 			ev.Reply = newMessageResponse(res.Reply)
 		}
 		s.send(eventError, ev)
-		return
+	} else {
+		s.send(eventReply, messageEvent{Message: newMessageResponse(res.Reply)})
 	}
-	s.send(eventReply, messageEvent{Message: newMessageResponse(res.Reply)})
+	// The learner's line is stored whether or not the reply failed: its
+	// feedback follows once the coach is done, unless the client left.
+	if res != nil && res.UserMessage != nil && res.Feedback != nil && !s.broken {
+		fb := res.WaitFeedback(ctx)
+		s.send(eventFeedback, feedbackEvent{MessageID: res.UserMessage.ID, Feedback: newFeedbackResponse(fb)})
+	}
+}
+
+// feedbackNow returns the feedback of a turn's learner line as it stands now,
+// without waiting for the coach; nil when the turn has none.
+func feedbackNow(res *engine.TurnResult) *engine.Feedback {
+	if res.Feedback == nil {
+		return nil
+	}
+	done, cancel := context.WithCancel(context.Background())
+	cancel() // WaitFeedback with an ended context answers at once
+	return res.WaitFeedback(done)
+}
+
+// withFeedback returns m as the API shows it, with the feedback fb.
+func withFeedback(m *engine.Message, fb *engine.Feedback) *MessageResponse {
+	out := newMessageResponse(m)
+	if out != nil && fb != nil {
+		out.Feedback = newFeedbackResponse(fb)
+	}
+	return out
 }

@@ -35,6 +35,20 @@ func jsonBody(schema obj) obj {
 	return obj{"required": true, "content": obj{"application/json": obj{"schema": schema}}}
 }
 
+// jsonBodyOptional is a request body that may be left out.
+func jsonBodyOptional(schema obj) obj {
+	return obj{"required": false, "content": obj{"application/json": obj{"schema": schema}}}
+}
+
+// issueKinds returns the kinds of a feedback item, as the engine names them.
+func issueKinds() []string {
+	var kinds []string
+	for _, k := range engine.IssueKinds() {
+		kinds = append(kinds, string(k))
+	}
+	return kinds
+}
+
 func jsonResponse(desc string, schema obj) obj {
 	return obj{"description": desc, "content": obj{"application/json": obj{"schema": schema}}}
 }
@@ -43,7 +57,8 @@ func jsonResponse(desc string, schema obj) obj {
 func turnResponses() obj {
 	return obj{
 		"201": obj{"description": "The turn is complete (JSON), or the stream of events (Accept: text/event-stream): " +
-			"message, reply_started, delta…, then reply or error.",
+			"message, reply_started, delta…, then reply or error; then, for a learner's line in a room with feedback on, " +
+			"feedback ({message_id, feedback}: the coach's answer, ready or unavailable), sent when the coach is done, at most coach.timeout after the line.",
 			"content": obj{
 				"application/json":  obj{"schema": ref("Turn")},
 				"text/event-stream": obj{"schema": obj{"type": "string"}},
@@ -92,14 +107,15 @@ func openAPIDocument() obj {
 		levels = append(levels, string(l))
 	}
 	level := func(desc string) obj { return obj{"type": "string", "enum": levels, "description": desc} }
-	room := object([]string{"id", "title", "language", "situation", "user_role", "bot_role", "model", "level", "feedback", "scenario_id", "goals", "created_at", "updated_at"}, obj{
+	room := object([]string{"id", "title", "language", "situation", "user_role", "bot_role", "model", "level", "feedback", "feedback_hidden", "scenario_id", "goals", "created_at", "updated_at"}, obj{
 		"id": obj{"type": "integer"}, "title": str(""), "language": str("ko, en, ja, zh, es, fr or de"), "situation": str(""),
 		"user_role": str(""), "bot_role": str(""), "model": obj{"type": "string", "nullable": true},
-		"level":       level("The learner's CEFR level, which the bot speaks to."),
-		"feedback":    obj{"type": "boolean", "description": "Whether the learner's lines get corrections."},
-		"scenario_id": obj{"type": "string", "nullable": true, "description": "The built-in scenario the room was made from; null for a custom room."},
-		"goals":       obj{"type": "array", "items": ref("Goal"), "description": "The scene's goals, in order."},
-		"created_at":  obj{"type": "string", "format": "date-time"}, "updated_at": obj{"type": "string", "format": "date-time"}})
+		"level":           level("The learner's CEFR level, which the bot speaks to."),
+		"feedback":        obj{"type": "boolean", "description": "Whether the learner's lines get corrections."},
+		"feedback_hidden": obj{"type": "boolean", "description": "Whether corrections are shown behind a button rather than at once."},
+		"scenario_id":     obj{"type": "string", "nullable": true, "description": "The built-in scenario the room was made from; null for a custom room."},
+		"goals":           obj{"type": "array", "items": ref("Goal"), "description": "The scene's goals, in order."},
+		"created_at":      obj{"type": "string", "format": "date-time"}, "updated_at": obj{"type": "string", "format": "date-time"}})
 	goal := object([]string{"id", "text", "achieved", "achieved_at", "message_id"}, obj{
 		"id": obj{"type": "integer"}, "text": str(""), "achieved": obj{"type": "boolean", "description": "Never undone, except by a reset of the room."},
 		"achieved_at": obj{"type": "string", "format": "date-time", "nullable": true},
@@ -110,15 +126,27 @@ func openAPIDocument() obj {
 		"title": str(""), "description": str("One line."), "situation": str(""), "user_role": str("The learner's part."),
 		"bot_role": str("The bot's part."), "goals": obj{"type": "array", "items": str("A concrete task.")},
 		"levels": levelList})
-	message := object([]string{"id", "room_id", "role", "content", "status", "source", "token_count", "created_at"}, obj{
+	feedback := object([]string{"status", "corrected", "items", "note"}, obj{
+		"status":    obj{"type": "string", "enum": []string{"pending", "ready", "unavailable"}, "description": "pending while the coach works; unavailable when it could not answer."},
+		"corrected": str("The corrected line; the line itself when it was fine; empty until ready."),
+		"items": obj{"type": "array", "description": "The issues found; empty when the line is fine.", "items": object([]string{"kind", "original", "better", "explanation"}, obj{
+			"kind":        obj{"type": "string", "enum": issueKinds()},
+			"original":    str("The fragment as the learner wrote it."),
+			"better":      str("What a native speaker would say."),
+			"explanation": str("Why, in the learner's own language.")})},
+		"note": str("A short note in the learner's own language: praise for a fine line, a pointer when it was not in the room's language.")})
+	message := object([]string{"id", "room_id", "role", "content", "status", "source", "token_count", "created_at", "feedback"}, obj{
 		"id": obj{"type": "integer"}, "room_id": obj{"type": "integer"}, "role": obj{"type": "string", "enum": []string{"user", "assistant"}},
 		"content": str(""), "status": obj{"type": "string", "enum": []string{"pending", "complete", "failed"}},
 		"error_code": str("Why a failed reply failed."), "source": str("web, telegram or discord"),
-		"token_count": obj{"type": "integer"}, "created_at": obj{"type": "string", "format": "date-time"}})
+		"token_count": obj{"type": "integer"}, "created_at": obj{"type": "string", "format": "date-time"},
+		"feedback": obj{"allOf": []obj{ref("Feedback")}, "nullable": true, "description": "The coach's feedback on a user message in a room with feedback on; null otherwise."}})
+	language := jsonBodyOptional(object(nil, obj{"language": str("The language to write in: a room language (ko, en, ja, zh, es, fr or de) or a BCP 47 tag of one; the caller's locale (PATCH /auth/me) when absent.")}))
 	roomInput := object(nil, obj{"title": str(""), "language": str(""), "situation": str(""), "user_role": str(""),
 		"bot_role": str(""), "model": str("Empty: the default model."),
-		"level":    str("A CEFR level, A1 to C2, in any case; B1 when a room is created without one."),
-		"feedback": obj{"type": "boolean", "description": "Corrections of the learner's lines; on when a room is created without it."},
+		"level":           str("A CEFR level, A1 to C2, in any case; B1 when a room is created without one."),
+		"feedback":        obj{"type": "boolean", "description": "Corrections of the learner's lines; on when a room is created without it."},
+		"feedback_hidden": obj{"type": "boolean", "description": "Show corrections behind a button; off when a room is created without it."},
 		"scenario_id": str("POST only: make the room from this built-in scenario (GET /api/v1/scenarios). Situation, roles and goals then come from it, " +
 			"in the caller's own language (locale), and must be left out; the title defaults to the scenario's, the level to B1 or the scenario's nearest."),
 		"goals": obj{"type": "array", "maxItems": engine.MaxRoomGoals, "items": obj{"type": "string", "maxLength": engine.MaxGoalRunes},
@@ -185,7 +213,16 @@ func openAPIDocument() obj {
 			},
 			"/api/v1/rooms/{id}/regenerate": obj{"post": op("Replace the last reply (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/open":       obj{"post": op("Have the bot open an empty room's scene in character (streamed like a message).", true, nil, turnResponses(), roomID)},
-			"/api/v1/rooms/{id}/reset":      obj{"post": op("Clear the conversation, keep the room.", true, nil, obj{"204": noBody, "404": respRef("NotFound")}, roomID)},
+			"/api/v1/rooms/{id}/hint": obj{"post": op("One or two lines the learner could say next, in the room's language and level, each translated. "+
+				"A model call: it counts as a turn for the rate limit and its tokens in the daily allowance; nothing is stored.", true, language,
+				obj{"200": jsonResponse("The hint.", ref("HintBody")), "400": respRef("Invalid"), "404": respRef("NotFound"), "429": respRef("RateLimited"),
+					"502": errResp("The model refused the request."), "503": respRef("Unavailable")}, roomID)},
+			"/api/v1/rooms/{id}/messages/{message_id}/translate": obj{"post": op("A message of the room in the learner's language. "+
+				"Cached per message and language: asked again, it costs nothing; a new one counts like a hint.", true, language,
+				obj{"200": jsonResponse("The translation.", ref("TranslationBody")), "400": respRef("Invalid"), "404": respRef("NotFound"), "429": respRef("RateLimited"),
+					"502": errResp("The model refused the request."), "503": respRef("Unavailable")},
+				roomID, param("message_id", "path", "The message's id.", "integer"))},
+			"/api/v1/rooms/{id}/reset": obj{"post": op("Clear the conversation, keep the room.", true, nil, obj{"204": noBody, "404": respRef("NotFound")}, roomID)},
 			"/api/v1/scenarios": obj{"get": op("The built-in scenarios, in the learner's own language: ?locale=, else the signed-in caller's locale "+
 				"(when a valid access token is sent), else Accept-Language, else English.", false, nil,
 				obj{"200": jsonResponse("The scenarios, in the library's order.", object([]string{"locale", "scenarios"}, obj{
@@ -213,7 +250,11 @@ func openAPIDocument() obj {
 		"components": obj{
 			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
 			"schemas": obj{
-				"User": user, "Room": room, "Message": message, "Goal": goal, "Scenario": scenario,
+				"User": user, "Room": room, "Message": message, "Feedback": feedback, "Goal": goal, "Scenario": scenario,
+				"HintBody": object([]string{"hint"}, obj{"hint": object([]string{"lines"}, obj{"lines": obj{"type": "array", "items": object([]string{"text", "translation"}, obj{
+					"text": str("In the room's language, at its level."), "translation": str("In the learner's language.")})}})}),
+				"TranslationBody": object([]string{"translation"}, obj{"translation": object([]string{"text", "language"}, obj{
+					"text": str(""), "language": str("The language of text: ko, en, ja, zh, es, fr or de.")})}),
 				"RoomBody": object([]string{"room"}, obj{"room": ref("Room")}),
 				"Readiness": object([]string{"status", "components"}, obj{
 					"status": obj{"type": "string", "enum": []string{StatusReady, StatusDegraded, StatusUnavailable}},

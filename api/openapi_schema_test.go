@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/chatplay/chatplay/engine"
 )
 
 // The OpenAPI document's schemas name the same fields as the types the
@@ -31,6 +33,15 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		{"Goal", dig(schemas, "Goal"), GoalResponse{}},
 		{"Scenario", dig(schemas, "Scenario"), ScenarioResponse{}},
 		{"GET /scenarios answer", response("/api/v1/scenarios", "get", "200"), ScenarioList{}},
+		{"Feedback", dig(schemas, "Feedback"), FeedbackResponse{}},
+		{"Feedback item", dig(schemas, "Feedback", "properties", "items", "items"), engine.FeedbackItem{}},
+		{"HintBody", dig(schemas, "HintBody"), HintBody{}},
+		{"Hint", dig(schemas, "HintBody", "properties", "hint"), HintResponse{}},
+		{"Hint line", dig(schemas, "HintBody", "properties", "hint", "properties", "lines", "items"), HintLine{}},
+		{"TranslationBody", dig(schemas, "TranslationBody"), TranslationBody{}},
+		{"Translation", dig(schemas, "TranslationBody", "properties", "translation"), TranslationResponse{}},
+		{"POST /rooms/{id}/hint body", body("/api/v1/rooms/{id}/hint", "post"), languageRequest{}},
+		{"POST translate body", body("/api/v1/rooms/{id}/messages/{message_id}/translate", "post"), languageRequest{}},
 		{"POST /rooms body", body("/api/v1/rooms", "post"), roomRequest{}},
 		{"PATCH /rooms/{id} body", body("/api/v1/rooms/{id}", "patch"), roomRequest{}},
 		{"PATCH /auth/me body", body("/api/v1/auth/me", "patch"), updateMeRequest{}},

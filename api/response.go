@@ -45,6 +45,9 @@ type RoomResponse struct {
 	Model     *string `json:"model"`
 	Level     string  `json:"level"`    // A1 … C2
 	Feedback  bool    `json:"feedback"` // whether the learner's lines get corrections
+	// FeedbackHidden: the corrections are shown behind a button (a marker
+	// that does not tell a fine line from a corrected one) rather than at once.
+	FeedbackHidden bool `json:"feedback_hidden"`
 	// ScenarioID is the built-in scenario the room was made from; null: custom.
 	ScenarioID *string        `json:"scenario_id"`
 	Goals      []GoalResponse `json:"goals"`
@@ -54,7 +57,7 @@ type RoomResponse struct {
 
 func newRoomResponse(r *engine.Room) RoomResponse {
 	return RoomResponse{ID: r.ID, Title: r.Title, Language: r.Language, Situation: r.Situation, UserRole: r.UserRole,
-		BotRole: r.BotRole, Model: r.Model, Level: string(r.Level), Feedback: r.Feedback,
+		BotRole: r.BotRole, Model: r.Model, Level: string(r.Level), Feedback: r.Feedback, FeedbackHidden: r.FeedbackHidden,
 		ScenarioID: r.ScenarioID, Goals: newGoalResponses(r.Goals), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
@@ -80,6 +83,9 @@ type MessageResponse struct {
 	Source     string    `json:"source"`
 	TokenCount int       `json:"token_count"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Feedback is the coach's feedback on a user message in a room with
+	// feedback on; null for replies and in rooms with feedback off.
+	Feedback *FeedbackResponse `json:"feedback"`
 }
 
 func newMessageResponse(m *engine.Message) *MessageResponse {
@@ -87,7 +93,8 @@ func newMessageResponse(m *engine.Message) *MessageResponse {
 		return nil
 	}
 	return &MessageResponse{ID: m.ID, RoomID: m.RoomID, Role: string(m.Role), Content: m.Content, Status: string(m.Status),
-		ErrorCode: string(m.ErrorCode), Source: string(m.Source), TokenCount: m.TokenCount, CreatedAt: m.CreatedAt}
+		ErrorCode: string(m.ErrorCode), Source: string(m.Source), TokenCount: m.TokenCount, CreatedAt: m.CreatedAt,
+		Feedback: newFeedbackResponse(m.Feedback)}
 }
 
 // MessageList is a page of a conversation, oldest first; NextCursor leads to

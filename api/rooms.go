@@ -20,6 +20,8 @@ type roomRequest struct {
 	Model     *string `json:"model"`
 	Level     *string `json:"level"`
 	Feedback  *bool   `json:"feedback"`
+	// FeedbackHidden keeps corrections behind a button; false by default.
+	FeedbackHidden *bool `json:"feedback_hidden"`
 	// ScenarioID (POST only) makes the room from a built-in scenario.
 	ScenarioID *string   `json:"scenario_id"`
 	Goals      *[]string `json:"goals"` // replaces the room's goals
@@ -58,7 +60,7 @@ func (h *handlers) createRoom(c *gin.Context) {
 	}
 	input := engine.RoomInput{Title: deref(in.Title), Language: deref(in.Language),
 		Situation: deref(in.Situation), UserRole: deref(in.UserRole), BotRole: deref(in.BotRole), Model: in.Model,
-		Level: deref(in.Level), Feedback: in.Feedback}
+		Level: deref(in.Level), Feedback: in.Feedback, FeedbackHidden: in.FeedbackHidden}
 	if err := h.scenarioRoomInput(c, in, &input); err != nil {
 		h.abortWith(c, err)
 		return
@@ -102,7 +104,7 @@ func (h *handlers) updateRoom(c *gin.Context) {
 	}
 	r, err := h.eng.UpdateRoom(c.Request.Context(), userID(c), id, engine.RoomUpdate{Title: in.Title, Language: in.Language,
 		Situation: in.Situation, UserRole: in.UserRole, BotRole: in.BotRole, Model: in.Model, Level: in.Level, Feedback: in.Feedback,
-		Goals: in.Goals})
+		FeedbackHidden: in.FeedbackHidden, Goals: in.Goals})
 	if err != nil {
 		h.abortWith(c, err)
 		return

@@ -119,6 +119,8 @@ func newRouter(d Deps) (*gin.Engine, *handlers) {
 	user.POST("/rooms/:id/regenerate", h.regenerate)
 	user.POST("/rooms/:id/reset", h.resetRoom)
 	user.POST("/rooms/:id/open", h.openScene)
+	user.POST("/rooms/:id/hint", h.hint)
+	user.POST("/rooms/:id/messages/:message_id/translate", h.translate)
 	user.GET("/usage", h.usage)
 
 	for _, rt := range d.Routes {

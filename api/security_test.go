@@ -25,8 +25,12 @@ func TestBOLA(t *testing.T) {
 		t.Parallel()
 		ts := newServer(t, db)
 		alice, bob := ts.signup("alice"), ts.signup("bob")
-		room := alice.newRoom()
-		alice.must(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/rooms/%d/messages", room.ID), map[string]string{"content": "hello"})
+		room := alice.newCoachedRoom()
+		// Streamed, so that the turn is over, the coach's feedback included,
+		// when the stream ends.
+		ts.fake.EnqueueKind("feedback", coachAnswer())
+		_, sse := alice.stream(fmt.Sprintf("/api/v1/rooms/%d/messages", room.ID), map[string]string{"content": "hello"})
+		readAll(t, sse)
 		before, beforeMsgs := alice.do("GET", fmt.Sprintf("/api/v1/rooms/%d", room.ID), nil).body, alice.history(room.ID)
 		calls := ts.fake.Count()
 
@@ -43,13 +47,16 @@ func TestBOLA(t *testing.T) {
 			{"POST", base + "/regenerate", nil},
 			{"POST", base + "/reset", nil},
 			{"POST", base + "/open", nil},
+			{"POST", base + "/hint", nil},
+			{"POST", fmt.Sprintf("%s/messages/%d/translate", base, beforeMsgs[0].ID), nil},
+			{"POST", fmt.Sprintf("%s/messages/%d/translate", base, beforeMsgs[1].ID), map[string]string{"language": "ko"}},
 		} {
 			r := bob.do(tc.method, tc.path, tc.body)
 			if code, _ := r.errorCode(); r.status != http.StatusNotFound || code != "not_found" {
 				t.Errorf("bob %s %s = %d %s, want 404 not_found", tc.method, tc.path, r.status, r.body)
 			}
 			// Streamed too.
-			if tc.method == "POST" && tc.path != base+"/reset" {
+			if tc.method == "POST" && tc.path != base+"/reset" && !strings.HasSuffix(tc.path, "/hint") && !strings.HasSuffix(tc.path, "/translate") {
 				resp, _ := bob.stream(tc.path, tc.body)
 				if resp.StatusCode != http.StatusNotFound {
 					t.Errorf("bob streamed %s = %d, want 404", tc.path, resp.StatusCode)

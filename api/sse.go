@@ -9,13 +9,16 @@ import (
 // The Server-Sent Events of a streamed turn, in order: message (the stored
 // user message; not for a regeneration or an opening), reply_started (the
 // pending reply), delta (each piece of the reply), then reply (the stored,
-// complete reply) or error.
+// complete reply) or error; then, when the turn stored a learner's line in
+// a room with feedback on, feedback (the coach's feedback on it, ready or
+// unavailable; the stream stays open for it at most the coach's timeout).
 const (
 	eventMessage      = "message"
 	eventReplyStarted = "reply_started"
 	eventDelta        = "delta"
 	eventReply        = "reply"
 	eventError        = "error"
+	eventFeedback     = "feedback"
 )
 
 // messageEvent is the data of message, reply_started and reply events.

@@ -34,6 +34,11 @@ func TestBrowser(t *testing.T) {
 	t.Run("send_before_history", func(t *testing.T) { testSendBeforeHistory(t, browser, sqlite(t)) })
 	t.Run("languages", func(t *testing.T) { testLanguages(t, browser, sqlite(t)) })
 	t.Run("sse_parser", func(t *testing.T) { testSSEParser(t, browser, sqlite(t)) })
+	t.Run("feedback", func(t *testing.T) { testFeedback(t, browser, sqlite(t)) })
+	t.Run("hint", func(t *testing.T) { testHint(t, browser, sqlite(t)) })
+	t.Run("translate", func(t *testing.T) { testTranslate(t, browser, sqlite(t)) })
+	t.Run("room_form_practice", func(t *testing.T) { testRoomFormPractice(t, browser, sqlite(t)) })
+	t.Run("word_diff", func(t *testing.T) { testWordDiff(t, browser, sqlite(t)) })
 	t.Run("screenshots", func(t *testing.T) { testScreenshots(t, browser, sqlite(t)) })
 }
 

@@ -40,7 +40,8 @@ func (p *tab) shoot(name string) {
 }
 
 // testScreenshots makes the README's screenshots of the main pages, in
-// Korean, on a desktop and on a phone. It runs only when asked.
+// Korean, on a desktop and on a phone, and of the coach's feedback. It runs
+// only when asked.
 func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	if os.Getenv(screenshotsEnv) == "" {
 		t.Skip("set " + screenshotsEnv + "=1 to write docs/screenshots/*.png")
@@ -55,23 +56,28 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 		{Title: "오사카 호텔 체크인", Language: "ja", Situation: "大阪のビジネスホテルで、夜遅くにチェックインする。", UserRole: "宿泊客", BotRole: "フロント係"},
 		{Title: "서울 카페에서 주문하기", Language: "ko", Situation: "서울 연남동의 작은 카페. 점심시간이라 손님이 많다.", UserRole: "손님", BotRole: "바리스타"},
 	}
-	var cafe *engine.Room
+	var made []*engine.Room
 	for _, in := range rooms {
 		r, err := srv.eng.CreateRoom(ctx, u.id, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cafe = r
+		made = append(made, r)
 	}
-	for _, turn := range []struct{ say, reply string }{
-		{"안녕하세요! 아이스 아메리카노 한 잔 주세요.", "어서 오세요! 아이스 아메리카노 한 잔이요. 사이즈는 어떤 걸로 드릴까요?"},
-		{"큰 사이즈로 주세요. 그리고 여기서 마실 거예요.", "네, 큰 사이즈로 준비해 드릴게요. 매장에서 드시면 머그잔에 담아 드려요."},
-	} {
-		srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords(turn.reply)})
-		if _, err := srv.eng.SendMessage(ctx, engine.TurnInput{UserID: u.id, RoomID: cafe.ID, Content: turn.say, Source: engine.SourceWeb}, nil); err != nil {
+	interview, cafe := made[0], made[2]
+	// play has the learner say a fine line and the bot reply, in a room.
+	play := func(room *engine.Room, say, reply string) {
+		srv.fake.EnqueueKind("feedback", openaifake.JSON(map[string]any{"corrected": say, "items": []any{}, "note": "자연스러워요!"}))
+		srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords(reply)})
+		res, err := srv.eng.SendMessage(ctx, engine.TurnInput{UserID: u.id, RoomID: room.ID, Content: say, Source: engine.SourceWeb, Locale: "ko"}, nil)
+		if err != nil {
 			t.Fatal(err)
 		}
+		res.WaitFeedback(ctx)
 	}
+	play(cafe, "안녕하세요! 아이스 아메리카노 한 잔 주세요.", "어서 오세요! 아이스 아메리카노 한 잔이요. 사이즈는 어떤 걸로 드릴까요?")
+	play(cafe, "큰 사이즈로 주세요. 그리고 여기서 마실 거예요.", "네, 큰 사이즈로 준비해 드릴게요. 매장에서 드시면 머그잔에 담아 드려요.")
+	play(interview, "Hello, nice to meet you.", "Nice to meet you too. Please have a seat. Could you tell me a little about yourself?")
 
 	p := newTab(t, browser, srv)
 	p.do(chromedp.EmulateViewport(1200, 760))
@@ -101,6 +107,7 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	// The chat, with a reply caught while it is being written.
 	hold := openaifake.NewHold()
 	defer hold.Release()
+	srv.fake.EnqueueKind("feedback", openaifake.JSON(map[string]any{"corrected": "카드로 계산해도 되죠?", "items": []any{}, "note": "자연스러워요!"}))
 	srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords("물론이죠! 오늘은 카드 결제도 되고, 스탬프도 찍어 드려요. 케이크도 한 조각 같이 드릴까요?"), Hold: hold, HoldAfter: 5})
 	p.open(fmt.Sprintf("/#/rooms/%d", cafe.ID))
 	p.waitVisible("#messages[data-loaded=true]")
@@ -122,4 +129,30 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	p.reload()
 	p.waitVisible("#messages[data-loaded=true]")
 	p.shoot("chat-phone.png")
+
+	// The practice layer: a line corrected by the coach, its panel open,
+	// and a bot line translated into the learner's language.
+	p.do(chromedp.EmulateViewport(1200, 1100))
+	p.open(fmt.Sprintf("/#/rooms/%d", interview.ID))
+	p.waitVisible("#messages[data-loaded=true]")
+	srv.fake.EnqueueKind("translate", openaifake.JSON(map[string]any{"text": "저도 반갑습니다. 앉으세요. 자기소개를 조금 해 주시겠어요?"}))
+	p.click(lastReply + " .msg__translate")
+	p.waitText(lastReply+" .msg__translation", "자기소개")
+	srv.fake.EnqueueKind("feedback", openaifake.JSON(map[string]any{
+		"corrected": "I am very interested in this position, and I have worked as a developer for three years.",
+		"items": []map[string]any{
+			{"kind": "vocabulary", "original": "interesting", "better": "interested", "explanation": "interesting은 '흥미로운'이라는 뜻이에요. 내가 관심이 있을 때는 interested를 써요."},
+			{"kind": "grammar", "original": "as developer", "better": "as a developer", "explanation": "직업 앞에는 a를 붙여요."},
+			{"kind": "grammar", "original": "since three years", "better": "for three years", "explanation": "기간에는 for, 시작 시점에는 since를 써요."},
+		},
+		"note": "",
+	}))
+	srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords("That sounds great. What kind of projects did you work on there?")})
+	p.fill("#chat-input", "I am very interesting in this position and I have worked as developer since three years.")
+	p.click("#chat-send")
+	p.waitJS("the ✎ marker", `document.querySelector("#messages li.msg--user:nth-last-child(2) .fb-marker")?.dataset.state === "corrected"`)
+	p.click("#messages li.msg--user:nth-last-child(2) .fb-marker")
+	p.waitVisible("#messages li.msg--user:nth-last-child(2) .fb-panel")
+	eval[chromedp.Void](p, `document.activeElement.blur(); document.querySelector("#chat-scroll").scrollTop = 1e6`)
+	p.shoot("feedback.png")
 }

@@ -112,6 +112,9 @@ export const api = {
   updateRoom: (id, body) => call('PATCH', `/rooms/${id}`, body),
   deleteRoom: (id) => call('DELETE', `/rooms/${id}`),
   resetRoom: (id) => call('POST', `/rooms/${id}/reset`),
+  hint: (id, language) => call('POST', `/rooms/${id}/hint`, language ? { language } : undefined),
+  translate: (id, messageID, language) => call('POST', `/rooms/${id}/messages/${messageID}/translate`, language ? { language } : undefined),
+  updateMe: (body) => call('PATCH', '/auth/me', body),
   listMessages: (id, before, limit, opts) => call('GET',
     `/rooms/${id}/messages?limit=${limit}` + (before ? '&before=' + encodeURIComponent(before) : ''), undefined, opts),
 };
@@ -120,6 +123,8 @@ export const api = {
 // or when it cannot be had: the engine's defaults.
 const DEFAULT_META = {
   languages: ['ko', 'en', 'ja', 'zh', 'es', 'fr', 'de'],
+  levels: ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'],
+  default_level: 'B1',
   limits: { message: 4000, title: 100, situation: 1000, role: 200, display_name: 100 },
 };
 
@@ -134,8 +139,9 @@ export function meta() {
 
 // streamTurn plays a chat turn as a stream: kind is 'messages' (body
 // {content}), 'regenerate' or 'open'. handlers get the API's events by name:
-// message, reply_started, delta, reply, error; each with the event's data.
-// A stream that ends with neither reply nor error calls handlers.lost.
+// message, reply_started, delta, reply, feedback (after reply, when the
+// coach has looked at the learner's line), error; each with the event's
+// data. A stream that ends with neither reply nor error calls handlers.lost.
 export async function streamTurn(roomID, kind, body, handlers, signal) {
   const res = await request('POST', `/rooms/${roomID}/${kind}`, body, { accept: 'text/event-stream', signal });
   if (!res.ok) throw await errorOf(res);
@@ -144,6 +150,7 @@ export async function streamTurn(roomID, kind, body, handlers, signal) {
     const turn = await res.json();
     if (turn.message) handlers.message?.({ message: turn.message });
     handlers.reply?.({ message: turn.reply });
+    if (turn.message?.feedback) handlers.feedback?.({ message_id: turn.message.id, feedback: turn.message.feedback });
     return;
   }
   let finished = false;

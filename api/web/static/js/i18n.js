@@ -81,6 +81,13 @@ export function languageName(code) {
   return has('language.' + code) ? t('language.' + code) : code;
 }
 
+// levelName returns a CEFR level with its name in the interface language:
+// "B1 · Intermediate".
+export function levelName(code) {
+  const key = 'level.' + String(code).toLowerCase();
+  return has(key) ? code + ' · ' + t(key) : code;
+}
+
 // errorText returns what to tell the user about an API error, in the
 // interface language: from its code, refined by its reason and field.
 export function errorText(err) {

@@ -56,10 +56,26 @@ async function logOut(button) {
   go('/login', { replace: true });
 }
 
+// chooseLang switches the interface language and, when signed in, saves it
+// as the learner's own language (PATCH /auth/me), the one explanations and
+// translations are written in.
+function chooseLang(code) {
+  setLang(code);
+  const user = currentUser();
+  if (user && user.locale !== code) {
+    api.updateMe({ locale: code }).then((res) => {
+      if (currentUser() === user) user.locale = res.user.locale;
+    }).catch(() => {
+      // not saved: the interface switched all the same, and hints and
+      // translations on the web ask in the interface language
+    });
+  }
+}
+
 function languageSwitch() {
   const select = h('select', {
     id: 'lang-select', class: 'lang-select', 'aria-label': t('nav.language'),
-    on: { change: (e) => setLang(e.target.value) },
+    on: { change: (e) => chooseLang(e.target.value) },
   }, LANGS.map((l) => h('option', { value: l.code, selected: l.code === lang() }, l.name)));
   return select;
 }

@@ -7,6 +7,7 @@ import { h, alertBox, showAlert } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 import { roomName } from './rooms.js';
 import { roomHeader, MessageView, emptyScene } from './chatview.js';
+import { Hints } from './hints.js';
 
 const PAGE = 30; // messages per history page
 const NEAR = 80; // px from an edge that counts as at it
@@ -38,7 +39,7 @@ class Chat {
     this.cursor = '';    // the older page's cursor, '' at the start
     this.loadingOlder = false;
     this.busy = false;
-    this.stream = null;  // AbortController of the turn being streamed
+    this.streams = new Set(); // AbortControllers of the streams still open (a turn, or its feedback after the reply)
     // A turn started before the history has loaded (a quick first line)
     // shows at once but is sent only once the history is in place, so that
     // it lands below it.
@@ -56,9 +57,18 @@ class Chat {
     this.empty.hidden = true;
     this.input = h('textarea', { id: 'chat-input', rows: 1, maxLength: limits.message, placeholder: t('chat.placeholder', { role: room.user_role }), 'aria-label': t('chat.input_label') });
     this.send = h('button', { type: 'submit', class: 'btn btn--primary', id: 'chat-send' }, t('chat.send'));
+    this.hints = new Hints(room, {
+      onUse: (text) => {
+        this.input.value = text;
+        this.input.focus();
+      },
+      onError: (text) => showAlert(this.alert, text),
+      onBusy: () => this.refresh(),
+      signal,
+    });
     this.alert = alertBox();
     this.alert.id = 'chat-alert';
-    const composer = h('form', { class: 'composer', id: 'composer' }, this.input, this.send);
+    const composer = h('form', { class: 'composer', id: 'composer' }, this.hints.button, this.input, this.send);
     composer.addEventListener('submit', (e) => {
       e.preventDefault();
       this.sendMessage();
@@ -75,7 +85,7 @@ class Chat {
     root.append(h('div', { class: 'chat' },
       roomHeader(room, this.toolbar),
       h('div', { class: 'chat__body' }, this.scroller, this.empty),
-      h('div', { class: 'chat__foot' }, this.alert, composer)));
+      h('div', { class: 'chat__foot' }, this.alert, this.hints.box, composer)));
   }
 
   async start() {
@@ -101,7 +111,7 @@ class Chat {
     this.historyLoaded(); // also when it failed: a waiting turn goes on (and says why it fails)
     this.list.dataset.loaded = 'true';
     this.followPending(newest);
-    return () => this.stream?.abort();
+    return () => this.streams.forEach((s) => s.abort());
   }
 
   // followPending waits out a reply that was still being written when the
@@ -159,6 +169,7 @@ class Chat {
     this.regen.disabled = this.busy || !this.views.some((v) => v.msg.role === 'assistant');
     this.resetButton.disabled = this.busy || this.views.length === 0;
     this.send.disabled = this.busy;
+    this.hints.button.disabled = this.busy || this.hints.asking;
     this.empty.querySelector('button').disabled = this.busy;
     this.list.setAttribute('aria-busy', String(this.busy));
   }
@@ -214,21 +225,40 @@ class Chat {
     this.play('messages', content);
   }
 
-  // play streams one turn: kind is 'messages' (with content), 'regenerate' or 'open'.
+  // play streams one turn: kind is 'messages' (with content), 'regenerate' or
+  // 'open'. The page is free for the next turn once the reply is done; the
+  // stream may stay open a while after it for the coach's feedback on the
+  // line.
   async play(kind, content) {
     if (this.busy) return;
     this.busy = true;
     showAlert(this.alert, '');
+    this.hints.close();
     const sending = content !== undefined ? this.add({ role: 'user', content, status: 'sending' }) : null;
     if (sending) this.scrollToEnd();
     this.refresh();
     let reply = null;
-    this.stream = new AbortController();
-    const signal = AbortSignal.any([this.signal, this.stream.signal]);
+    const stream = new AbortController();
+    this.streams.add(stream);
+    const signal = AbortSignal.any([this.signal, stream.signal]);
+    let released = false;
+    const release = () => { // the reply is done: the page takes the next turn
+      if (released) return;
+      released = true;
+      this.busy = false;
+      if (!this.signal.aborted) {
+        this.refresh();
+        if (kind === 'messages') this.input.focus();
+      }
+    };
     try {
       await this.ready;
       await streamTurn(this.room.id, kind, content !== undefined ? { content } : undefined, {
-        message: ({ message }) => sending?.update(message),
+        message: ({ message }) => {
+          // In a room with feedback on, the coach is at work from now.
+          if (this.room.feedback && !message.feedback) message = { ...message, feedback: { status: 'pending', items: [] } };
+          sending?.update(message);
+        },
         reply_started: ({ message }) => {
           if (kind === 'regenerate') this.dropLastReplies();
           reply = this.add(message);
@@ -239,11 +269,19 @@ class Chat {
           reply?.appendText(text);
           if (follow) this.scrollToEnd();
         },
-        reply: ({ message }) => reply?.update(message),
+        reply: ({ message }) => {
+          reply?.update(message);
+          release();
+        },
+        feedback: ({ message_id: id, feedback }) => {
+          const view = this.views.find((v) => v.msg.id === id);
+          view?.setFeedback(feedback);
+        },
         error: ({ error, reply: failed }) => {
           // The failed reply says why; without one, the alert does.
           if (!reply) showAlert(this.alert, errorText(error));
           else reply.update(failed || { ...reply.msg, status: 'failed', error_code: error.code });
+          release();
         },
         lost: () => {
           if (reply) reply.update({ ...reply.msg, status: 'failed', error_code: '' });
@@ -260,12 +298,23 @@ class Chat {
       }
       showAlert(this.alert, errorText(err));
     } finally {
-      this.busy = false;
-      this.stream = null;
-      if (!this.signal.aborted) {
-        this.refresh();
-        if (kind === 'messages') this.input.focus();
-      }
+      this.streams.delete(stream);
+      // A line whose feedback never came (the stream ended first) is
+      // checked once more, from the history.
+      if (sending?.msg.feedback?.status === 'pending' && !this.signal.aborted) this.refreshFeedback(sending);
+      release();
+    }
+  }
+
+  // refreshFeedback asks for the newest messages once and shows the feedback
+  // of view's line if it is among them.
+  async refreshFeedback(view) {
+    try {
+      const page = await api.listMessages(this.room.id, '', 4, { signal: this.signal });
+      const now = page.messages.find((m) => m.id === view.msg.id);
+      if (now && now.feedback) view.setFeedback(now.feedback);
+    } catch {
+      // the marker stays pending; a reload shows the stored state
     }
   }
 

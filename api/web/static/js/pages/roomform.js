@@ -2,19 +2,30 @@
 
 import { api, meta } from '../api.js';
 import { h, field, alertBox, showAlert } from '../dom.js';
-import { t, lang, languageName, errorText } from '../i18n.js';
+import { t, lang, languageName, levelName, errorText } from '../i18n.js';
 import { go } from '../router.js';
 
 // roomForm builds the form; onSubmit(values) saves it. The languages and
 // length limits are the server's (GET /meta): a first check in the page,
 // the API has the last word.
-function roomForm(room, submitLabel, onSubmit, { languages, limits: MAX }) {
+function roomForm(room, submitLabel, onSubmit, { languages, levels, default_level: defaultLevel, limits: MAX }) {
   const language = h('select', { id: 'room-language', name: 'language', required: true },
     languages.map((code) => h('option', { value: code, selected: code === (room?.language || lang()) }, languageName(code))));
   const situation = h('textarea', { id: 'room-situation', name: 'situation', required: true, maxLength: MAX.situation, rows: 4, placeholder: t('roomform.situation_placeholder') });
   const userRole = h('input', { type: 'text', id: 'room-user-role', name: 'user_role', required: true, maxLength: MAX.role, placeholder: t('roomform.user_role_placeholder') });
   const botRole = h('input', { type: 'text', id: 'room-bot-role', name: 'bot_role', required: true, maxLength: MAX.role, placeholder: t('roomform.bot_role_placeholder') });
   const title = h('input', { type: 'text', id: 'room-title', name: 'title', maxLength: MAX.title, placeholder: t('roomform.title_placeholder') });
+  const level = h('select', { id: 'room-level', name: 'level' },
+    levels.map((code) => h('option', { value: code, selected: code === (room?.level || defaultLevel) }, levelName(code))));
+  const feedback = h('input', { type: 'checkbox', id: 'room-feedback', name: 'feedback', checked: room ? room.feedback : true });
+  const hidden = h('input', { type: 'checkbox', id: 'room-feedback-hidden', name: 'feedback_hidden', checked: !!room?.feedback_hidden });
+  const hiddenRow = checkField(hidden, t('field.feedback_hidden'), t('roomform.feedback_hidden_hint'));
+  const syncHidden = () => {
+    hidden.disabled = !feedback.checked;
+    hiddenRow.classList.toggle('check--off', !feedback.checked);
+  };
+  feedback.addEventListener('change', syncHidden);
+  syncHidden();
   if (room) {
     situation.value = room.situation;
     userRole.value = room.user_role;
@@ -29,6 +40,11 @@ function roomForm(room, submitLabel, onSubmit, { languages, limits: MAX }) {
     h('div', { class: 'field-row' },
       field(t('field.user_role'), userRole),
       field(t('field.bot_role'), botRole)),
+    field(t('field.level'), level, t('roomform.level_hint')),
+    h('fieldset', { class: 'checks' },
+      h('legend', {}, t('roomform.practice')),
+      checkField(feedback, t('field.feedback'), t('roomform.feedback_hint')),
+      hiddenRow),
     field(t('field.title'), title, t('roomform.title_hint')),
     box,
     h('div', { class: 'actions' },
@@ -41,7 +57,8 @@ function roomForm(room, submitLabel, onSubmit, { languages, limits: MAX }) {
     try {
       await onSubmit({
         language: language.value, situation: situation.value, user_role: userRole.value,
-        bot_role: botRole.value, title: title.value,
+        bot_role: botRole.value, title: title.value, level: level.value,
+        feedback: feedback.checked, feedback_hidden: hidden.checked,
       });
     } catch (err) {
       showAlert(box, errorText(err));
@@ -52,6 +69,14 @@ function roomForm(room, submitLabel, onSubmit, { languages, limits: MAX }) {
     }
   });
   return form;
+}
+
+// checkField is a labelled checkbox with a hint.
+function checkField(box, label, hint) {
+  return h('div', { class: 'check' },
+    box,
+    h('label', { for: box.id }, label),
+    hint ? h('p', { class: 'hint' }, hint) : null);
 }
 
 // createRoomPage creates a room and enters it.

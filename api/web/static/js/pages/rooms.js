@@ -2,7 +2,7 @@
 
 import { api } from '../api.js';
 import { h, alertBox, showAlert } from '../dom.js';
-import { t, languageName, errorText } from '../i18n.js';
+import { t, languageName, levelName, errorText } from '../i18n.js';
 
 // roomName is what a room is called: its title, else its situation.
 export function roomName(room) {
@@ -43,7 +43,9 @@ function roomCard(room, onDeleted) {
   const card = h('li', { class: 'card room-card', dataset: { roomId: String(room.id) } },
     h('div', { class: 'card__head' },
       h('h2', { class: 'card__title room-title' }, h('a', { href: `#/rooms/${room.id}` }, roomName(room))),
-      h('span', { class: 'badge' }, languageName(room.language))),
+      h('span', { class: 'card__badges' },
+        h('span', { class: 'badge' }, languageName(room.language)),
+        room.level ? h('span', { class: 'badge badge--level room-level', title: levelName(room.level) }, room.level) : null)),
     room.title ? h('p', { class: 'card__text room-situation' }, room.situation) : null,
     h('p', { class: 'roles' },
       h('span', { class: 'role role--user' }, t('room.you'), h('strong', {}, room.user_role)),
