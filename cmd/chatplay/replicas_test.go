@@ -153,7 +153,7 @@ func TestThreeReplicas(t *testing.T) {
 				Hold: hold, HoldAfter: 2}
 		}
 		reply := openaifake.Echo(req)
-		reply.ChunkDelay = 5 * time.Millisecond // turns long enough to overlap
+		reply.ChunkDelay = 20 * time.Millisecond // turns long enough to overlap
 		return reply
 	}
 	tg := telegramfake.New(t)
@@ -175,7 +175,7 @@ func TestThreeReplicas(t *testing.T) {
 		replicas = append(replicas, startReplica(t, bin, vars))
 	}
 
-	t.Run("turns in shared rooms keep their order", func(t *testing.T) { playConcurrentTurns(t, replicas) })
+	t.Run("turns in shared rooms keep their order", func(t *testing.T) { playConcurrentTurns(t, replicas, model) })
 	leader := telegramFailover(t, tg, replicas)
 	var alive []*replica
 	for _, r := range replicas {
@@ -188,8 +188,10 @@ func TestThreeReplicas(t *testing.T) {
 
 // playConcurrentTurns plays turns in three rooms of one user at once, each
 // room's turns sent through all three replicas, then checks each room's
-// history: every line sent is there once, each followed by its own reply.
-func playConcurrentTurns(t *testing.T, replicas []*replica) {
+// history (every line sent is there once, each followed by its own reply)
+// and what the model was asked: each turn of a room saw every earlier turn
+// of it finished, none played beside another.
+func playConcurrentTurns(t *testing.T, replicas []*replica, model *openaifake.Server) {
 	token, _ := replicas[0].signupWithRoom(t)
 	var rooms []int64
 	for range 3 {
@@ -232,6 +234,36 @@ func playConcurrentTurns(t *testing.T, replicas []*replica) {
 		}
 		if len(msgs) != 2*perRoom || len(seen) != perRoom {
 			t.Fatalf("room %d holds %d messages (%d lines), want %d lines each with its reply: %+v", room, len(msgs), len(seen), perRoom, msgs)
+		}
+		checkPrompts(t, model, room, perRoom)
+	}
+}
+
+// checkPrompts checks the chat requests of room's turns: turn k (from 0) saw
+// the k turns before it, each line with its finished reply, then its line.
+func checkPrompts(t *testing.T, model *openaifake.Server, room int64, turns int) {
+	t.Helper()
+	suffix := fmt.Sprintf(" of room %d", room)
+	seen := make([]bool, turns)
+	for _, req := range model.Requests() {
+		if req.ResponseFormat != nil || !strings.HasSuffix(req.LastUserMessage(), suffix) {
+			continue // a coach call, or another room's turn
+		}
+		var convo []openaifake.Message
+		for _, m := range req.Messages {
+			if m.Role == "user" || m.Role == "assistant" {
+				convo = append(convo, m)
+			}
+		}
+		k := len(convo) / 2
+		if len(convo)%2 != 1 || k >= turns || seen[k] {
+			t.Fatalf("room %d: a turn saw %d lines and replies before its own (another turn's reply unfinished, or two turns at once): %+v", room, len(convo)-1, convo)
+		}
+		seen[k] = true
+		for j := 0; j+1 < len(convo)-1; j += 2 {
+			if convo[j+1].Content != "echo: "+convo[j].Content {
+				t.Fatalf("room %d: turn %d saw %q answered %q", room, k, convo[j].Content, convo[j+1].Content)
+			}
 		}
 	}
 }
