@@ -120,4 +120,3 @@ type apiMessage struct {
 	Status    string `json:"status"`
 	ErrorCode string `json:"error_code"`
 }
-
