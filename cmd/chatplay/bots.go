@@ -29,28 +29,33 @@ type surfaces struct {
 	routes []api.Route
 }
 
-// newSurfaces builds the bots whose tokens are set; shards leases the
-// Discord gateway's shards among replicas; observe, when set, gives each bot
-// its Config.Observe.
-func newSurfaces(cfg Config, eng *engine.Engine, shards discord.ShardLeases, log *slog.Logger, observe func(bot string) func(kind, outcome string)) (*surfaces, error) {
+// newSurfaces builds the bots whose tokens are set, among the surfaces this
+// process serves (server.surfaces); shards leases the Discord gateway's
+// shards among replicas; observe, when set, gives each bot its
+// Config.Observe. With polling, when set, Telegram's long polling runs only
+// while this replica leads it.
+func newSurfaces(cfg Config, eng *engine.Engine, shards discord.ShardLeases, log *slog.Logger, observe func(bot string) func(kind, outcome string), polling leadership) (*surfaces, error) {
 	if observe == nil {
 		observe = func(string) func(kind, outcome string) { return nil }
 	}
 	s := &surfaces{bots: make(map[string]runner)}
 	grace := cfg.Server.ShutdownTimeout - 2*time.Second
-	if cfg.Telegram.Token != "" {
+	if cfg.Telegram.Token != "" && cfg.Server.serves(surfaceTelegram) {
 		tc := cfg.Telegram.telegramConfig(grace)
 		tc.Observe = observe("telegram")
-		bot, err := telegram.New(tc, eng, log.With("surface", "telegram"))
+		tlog := log.With("surface", "telegram")
+		bot, err := telegram.New(tc, eng, tlog)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
 		s.bots["telegram"] = bot
 		if h := bot.WebhookHandler(); h != nil && cfg.Telegram.Mode == telegram.ModeWebhook {
 			s.routes = append(s.routes, api.Route{Method: http.MethodPost, Path: cfg.Telegram.WebhookPath, Handler: h})
+		} else if polling != nil { // a bot runs once: each lead gets a new one
+			s.bots["telegram"] = newLedRunner(polling, func() (runner, error) { return telegram.New(tc, eng, tlog) }, tlog)
 		}
 	}
-	if cfg.Discord.Token != "" {
+	if cfg.Discord.Token != "" && cfg.Server.serves(surfaceDiscord) {
 		dc := cfg.Discord.discordConfig(grace)
 		dc.Observe = observe("discord")
 		dc.Shards = shards

@@ -20,8 +20,9 @@ type command struct {
 
 // options are the values of every command's flags.
 type options struct {
-	config string // -config: the config file; "" for config.yaml if present
-	yes    bool   // migrate down -yes: roll back the initial schema too
+	config string   // -config: the config file; "" for config.yaml if present
+	yes    bool     // migrate down -yes: roll back the initial schema too
+	only   []string // serve -only: the surfaces to serve; nil for server.surfaces
 }
 
 func configFlag(fs *flag.FlagSet, o *options) {
@@ -31,14 +32,29 @@ func configFlag(fs *flag.FlagSet, o *options) {
 // commands are chatplay's sub-commands, in the order help lists them.
 var commands = []command{
 	{
-		name: "serve", args: "[-config FILE]",
+		name: "serve", args: "[-config FILE] [-only SURFACES]",
 		summary: "start the HTTP service (and the bots whose tokens are set)",
 		help: `Start the HTTP service (the JSON API, the web app, /healthz and /readyz)
 and the Telegram and Discord bots whose tokens are set, until SIGINT or
 SIGTERM; then finish the replies in flight within server.shutdown_timeout.
 With database.migrate_on_start (the default), pending migrations are applied
-first.`,
-		flags: configFlag,
+first.
+
+With -only (or server.surfaces), the process serves only some surfaces, so
+that each can run as its own process or deployment on one PostgreSQL: e.g.
+-only api, or -only telegram,discord. Every process keeps /healthz, /readyz
+and /metrics on its listener; one without api serves neither the JSON API
+nor the web app there, only those and the bots' own endpoints (the Telegram
+webhook, Discord's interactions).`,
+		flags: func(fs *flag.FlagSet, o *options) {
+			configFlag(fs, o)
+			fs.Func("only", "serve only these `SURFACES`, comma-separated, of api, telegram and discord (default: server.surfaces, all of them)",
+				func(s string) error {
+					list, err := parseSurfaces(strings.Split(s, ","))
+					o.only = list
+					return err
+				})
+		},
 	},
 	{
 		name: "migrate", args: "[-config FILE] up|down|status [-yes]",

@@ -44,6 +44,9 @@ type ServerConfig struct {
 	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
 	ReadTimeout       time.Duration `yaml:"read_timeout"`
 	IdleTimeout       time.Duration `yaml:"idle_timeout"`
+	// Surfaces are what this process serves: api, telegram, discord (serve
+	// -only overrides it).
+	Surfaces []string `yaml:"surfaces"`
 }
 
 // DatabaseConfig chooses the store.
@@ -107,8 +110,8 @@ const openAIURL = "https://api.openai.com/v1"
 func defaultConfig() Config {
 	return Config{
 		Server: ServerConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 25 * time.Second, ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second},
-		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true, RoomLocks: "process", MaxRoomLocks: 64,
+			ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, Surfaces: slices.Clone(allSurfaces)},
+		Database: DatabaseConfig{URL: "sqlite:data/chatplay.db", MigrateOnStart: true, RoomLocks: roomLocksAuto, MaxRoomLocks: 64,
 			MaxIdleTime: 5 * time.Minute, MaxLifetime: 30 * time.Minute,
 			LeaseTTL: 4 * time.Second, LeaseRenew: time.Second, PartialSaveInterval: 2 * time.Second},
 		Model: ModelConfig{BaseURL: openAIURL, Default: "gpt-4o-mini", Timeout: 60 * time.Second,
@@ -289,14 +292,7 @@ func (c Config) validate() error {
 	if !strings.HasPrefix(c.Database.URL, "sqlite:") && !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") {
 		bad("database.url", "must start with sqlite: or postgres://")
 	}
-	switch {
-	case c.Database.RoomLocks != "process" && c.Database.RoomLocks != "database":
-		bad("database.room_locks", "must be process or database")
-	case c.Database.RoomLocks == "database" && strings.HasPrefix(c.Database.URL, "sqlite:"):
-		bad("database.room_locks", "database needs PostgreSQL (database.url postgres://…)")
-	case c.Database.MaxRoomLocks < 1:
-		bad("database.max_room_locks", "must be positive")
-	}
+	c.validateReplicas(bad)
 	if c.Database.MaxIdleTime < 0 || c.Database.MaxLifetime < 0 || c.Database.PartialSaveInterval < 0 {
 		bad("database.max_idle_time, max_lifetime, partial_save_interval", "must not be negative")
 	}

@@ -1,7 +1,7 @@
 // Command chatplay runs the role-play service: the HTTP API and the bots over
 // one engine, and the database migrations.
 //
-//	chatplay serve [-config FILE]                     start the service
+//	chatplay serve [-config FILE] [-only SURFACES]    start the service
 //	chatplay migrate [-config FILE] up|down|status [-yes]
 //	chatplay version
 //	chatplay help [COMMAND]
@@ -103,6 +103,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if c.name == "serve" {
+		if o.only != nil {
+			cfg.Server.Surfaces = o.only // the flag over the config
+		}
 		return serve(ctx, cfg, log)
 	}
 	return migrateCommand(ctx, cfg, positional[0], o.yes, stdout)

@@ -159,7 +159,7 @@ func TestBotComponentShards(t *testing.T) {
 		{"failing", discord.ShardState{Count: 2, Owned: []int{1}, Err: "shard 1: 503"},
 			`{"status":"connected","error":"shard 1: 503","shards":{"owned":[1],"count":2}}`, true},
 	} {
-		c := botComponent(shardedBot{stateBot{ok}, tt.shards})
+		c := botComponent(shardedBot{stateBot{ok}, tt.shards}, true)
 		raw, err := json.Marshal(c)
 		if err != nil {
 			t.Fatal(err)
@@ -173,19 +173,22 @@ func TestBotComponentShards(t *testing.T) {
 func TestBotComponent(t *testing.T) {
 	long := strings.Repeat("x", 500)
 	for _, tt := range []struct {
-		name string
-		bot  runner
-		want api.Component
+		name      string
+		bot       runner
+		notServed bool
+		want      api.Component
 	}{
-		{"no token", nil, api.Component{Status: "not_configured"}},
-		{"connected", botState(connect.State{Status: connect.Connected}), api.Component{Status: "connected"}},
-		{"starting", botState(connect.State{Status: connect.Starting}), api.Component{Status: "starting", Degraded: true}},
-		{"retrying", botState(connect.State{Status: connect.Retrying, Err: "getMe: 502"}), api.Component{Status: "retrying", Error: "getMe: 502", Degraded: true}},
-		{"disabled", botState(connect.State{Status: connect.Disabled, Err: "401 Unauthorized"}), api.Component{Status: "disabled", Error: "401 Unauthorized", Degraded: true}},
-		{"a long error", botState(connect.State{Status: connect.Retrying, Err: long}),
+		{"no token", nil, false, api.Component{Status: "not_configured"}},
+		{"not served here", nil, true, api.Component{Status: "not_served"}},
+		{"standby", botState(connect.State{Status: statusStandby}), false, api.Component{Status: "standby"}},
+		{"connected", botState(connect.State{Status: connect.Connected}), false, api.Component{Status: "connected"}},
+		{"starting", botState(connect.State{Status: connect.Starting}), false, api.Component{Status: "starting", Degraded: true}},
+		{"retrying", botState(connect.State{Status: connect.Retrying, Err: "getMe: 502"}), false, api.Component{Status: "retrying", Error: "getMe: 502", Degraded: true}},
+		{"disabled", botState(connect.State{Status: connect.Disabled, Err: "401 Unauthorized"}), false, api.Component{Status: "disabled", Error: "401 Unauthorized", Degraded: true}},
+		{"a long error", botState(connect.State{Status: connect.Retrying, Err: long}), false,
 			api.Component{Status: "retrying", Error: strings.Repeat("x", maxComponentError-1) + "…", Degraded: true}},
 	} {
-		if got := botComponent(tt.bot); got != tt.want {
+		if got := botComponent(tt.bot, !tt.notServed); got != tt.want {
 			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
 		}
 	}

@@ -18,6 +18,7 @@ const (
 	statusUntested      = "untested"       // the model is configured and no call has been made yet
 	statusFailing       = "failing"        // the model's last call failed (error: its kind)
 	statusNotConfigured = "not_configured" // no model key; a bot without a token
+	statusNotServed     = "not_served"     // a bot this process does not serve (server.surfaces, serve -only)
 )
 
 // modelComponent is the model's state for /readyz.
@@ -33,16 +34,20 @@ func modelComponent(st engine.ModelState) api.Component {
 	return api.Component{Status: statusOK}
 }
 
-// botComponent is a bot's state for /readyz; a nil bot has no token. The
-// Discord bot's also says which gateway shards this replica runs, and is
-// degraded while a lease round or an owned shard's connection fails.
-func botComponent(bot runner) api.Component {
+// botComponent is a bot's state for /readyz; a nil bot has no token, or is
+// not served here (served false). The Discord bot's also says which gateway
+// shards this replica runs, and is degraded while a lease round or an owned
+// shard's connection fails.
+func botComponent(bot runner, served bool) api.Component {
+	if !served {
+		return api.Component{Status: statusNotServed}
+	}
 	if bot == nil {
 		return api.Component{Status: statusNotConfigured}
 	}
 	st := bot.State()
 	c := api.Component{Status: string(st.Status), Error: shorten(st.Err, maxComponentError)}
-	if st.Status != connect.Connected {
+	if st.Status != connect.Connected && st.Status != statusStandby {
 		c.Degraded = true
 	}
 	if sh, ok := bot.(interface{ Shards() discord.ShardState }); ok {
@@ -60,12 +65,12 @@ func botComponent(bot runner) api.Component {
 }
 
 // components returns /readyz's components beside the database.
-func components(health *engine.ModelHealth, s *surfaces) func() map[string]api.Component {
+func components(health *engine.ModelHealth, s *surfaces, server ServerConfig) func() map[string]api.Component {
 	return func() map[string]api.Component {
 		return map[string]api.Component{
 			"model":    modelComponent(health.State()),
-			"telegram": botComponent(s.bots["telegram"]),
-			"discord":  botComponent(s.bots["discord"]),
+			"telegram": botComponent(s.bots["telegram"], server.serves(surfaceTelegram)),
+			"discord":  botComponent(s.bots["discord"], server.serves(surfaceDiscord)),
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/chatplay/chatplay/api"
@@ -39,7 +40,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer closeLocks() // after the engine has closed: deferred calls run in reverse
 	obs := newObservability(cfg, db)
-	eng, err := newEngine(cfg, db, locker, obs.engineMetrics(), log)
+	eng, err := newEngine(cfg, db, locker, turnLimiter(cfg, db), obs.engineMetrics(), log)
 	if err != nil {
 		return err
 	}
@@ -52,18 +53,26 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	go eng.RunRecovery(context.WithoutCancel(ctx))
 	go housekeeping(ctx, db, eng, log)
-	bots, err := newSurfaces(cfg, eng, db, log, obs.botObserver)
+	election, closeElection, err := pollingElection(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	defer closeElection() // after the bots have stopped and resigned
+	var polling leadership
+	if election != nil {
+		polling = election
+	}
+	bots, err := newSurfaces(cfg, eng, db, log, obs.botObserver, polling)
 	if err != nil {
 		return err
 	}
 	deps := api.Deps{Engine: eng, Sessions: db, Ready: db.Ping, Logger: log,
-		Auth: cfg.Auth.apiConfig(secret), Routes: bots.routes, Components: components(obs.health, bots)}
+		Auth: cfg.Auth.apiConfig(secret), Routes: bots.routes, Components: components(obs.health, bots, cfg.Server)}
 	obs.apiDeps(cfg, &deps)
-	router := api.NewRouter(deps)
 
 	srv := &http.Server{
 		Addr:              cfg.Server.Addr,
-		Handler:           web.Mount(router), // the web app at /, everything else to the router
+		Handler:           serviceHandler(cfg, deps),
 		ReadHeaderTimeout: cfg.Server.ReadHeaderTimeout,
 		// ReadTimeout bounds reading the request, body included. The server
 		// lifts the read deadline once the body has been read (to watch for
@@ -77,7 +86,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (server.addr): %w", cfg.Server.Addr, err)
 	}
-	log.Info("chatplay is serving", "addr", ln.Addr().String(), "version", buildVersion(),
+	log.Info("chatplay is serving", "addr", ln.Addr().String(), "surfaces", strings.Join(cfg.Server.Surfaces, ","), "version", buildVersion(),
 		"database", db.Dialect(), "model", cfg.Model.Default, "model_base_url", redactURL(cfg.Model.BaseURL))
 
 	stopSide, err := obs.sideListeners(ctx, cfg, log)
@@ -118,10 +127,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 }
 
 // roomLocker returns how turns in one room are kept apart: within this
-// process (nil: the engine's default), or, with database.room_locks:
-// database, across every process sharing the PostgreSQL database.
+// process (nil: the engine's default), or, on PostgreSQL unless
+// database.room_locks says process, across every process sharing the
+// database.
 func roomLocker(ctx context.Context, cfg Config, db *sqlstore.DB) (engine.RoomLocker, func() error, error) {
-	if cfg.Database.RoomLocks != "database" {
+	if !cfg.Database.sharedRoomLocks() {
 		return nil, func() error { return nil }, nil
 	}
 	shared, err := db.NewRoomLocker(ctx, cfg.Database.MaxRoomLocks)
@@ -129,6 +139,29 @@ func roomLocker(ctx context.Context, cfg Config, db *sqlstore.DB) (engine.RoomLo
 		return nil, nil, fmt.Errorf("database.room_locks: %w", err)
 	}
 	return engine.StackedLocker{Outer: engine.NewMemoryLocker(), Inner: shared}, shared.Close, nil
+}
+
+// turnLimiter returns how the per-user turn rate (limits.turns_per_minute)
+// is counted: in the database on PostgreSQL, so that it holds across
+// replicas and processes serving different surfaces; within this process
+// (nil: the engine's default) on SQLite, which one process serves.
+func turnLimiter(cfg Config, db *sqlstore.DB) engine.TurnLimiter {
+	if !cfg.Database.postgres() {
+		return nil
+	}
+	return db.NewTurnLimiter(cfg.Limits.TurnsPerMinute, time.Minute)
+}
+
+// serviceHandler is the main listener's handler: the web app at / and the
+// router (the JSON API, the health and readiness endpoints, /metrics, the
+// bots' endpoints); without the api surface, only what operators and the
+// bots need (opsOnly).
+func serviceHandler(cfg Config, deps api.Deps) http.Handler {
+	router := api.NewRouter(deps)
+	if cfg.Server.serves(surfaceAPI) {
+		return web.Mount(router) // the web app at /, everything else to the router
+	}
+	return opsOnly(router, deps.Routes)
 }
 
 // openStore opens the database and, when configured, migrates it.
@@ -149,7 +182,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*sqlstore.DB,
 }
 
 // newEngine builds the engine and its model client from config.
-func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, metrics engine.Metrics, log *slog.Logger) (*engine.Engine, error) {
+func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, limiter engine.TurnLimiter, metrics engine.Metrics, log *slog.Logger) (*engine.Engine, error) {
 	tokens, err := tiktoken.New(cfg.Model.Tokenizer)
 	if err != nil {
 		return nil, fmt.Errorf("model.tokenizer: %w", err)
@@ -183,7 +216,7 @@ func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, metrics
 			PartialSaveInterval: cfg.Database.PartialSaveInterval},
 		Coach: cfg.Coach.engineCoach(),
 	}
-	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Logger: log, Metrics: metrics}), nil
+	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Limiter: limiter, Logger: log, Metrics: metrics}), nil
 }
 
 // redactURL returns u without credentials or query, fit for a log line.

@@ -26,6 +26,12 @@ type served struct {
 // 200 from it: the server has started. It stops at the end of the test.
 func startServe(t *testing.T, vars map[string]string) *served {
 	t.Helper()
+	return startServeArgs(t, vars)
+}
+
+// startServeArgs is startServe with flags of the serve command.
+func startServeArgs(t *testing.T, vars map[string]string, flags ...string) *served {
+	t.Helper()
 	s := &served{addr: vars["CHATPLAY_SERVER_ADDR"], logs: &syncBuffer{}}
 	if s.addr == "" {
 		s.addr = freeAddr(t)
@@ -36,7 +42,7 @@ func startServe(t *testing.T, vars map[string]string) *served {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, env(vars), s.logs, s.logs) }()
+	go func() { done <- run(ctx, append([]string{"serve"}, flags...), env(vars), s.logs, s.logs) }()
 	stopped := false
 	s.stop = func() {
 		if stopped {

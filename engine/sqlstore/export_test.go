@@ -16,3 +16,6 @@ func HookQueries(db *DB, hook bun.QueryHook) { db.bun = db.bun.WithQueryHook(hoo
 
 // SetUnlockTimeout sets how long l's unlocks may take.
 func SetUnlockTimeout(l *RoomLocker, d time.Duration) { l.unlockTimeout = d }
+
+// OnElectionTry makes e tell fn of each try of a follower.
+func OnElectionTry(e *Election, fn func(got bool)) { e.tried = fn }
