@@ -77,6 +77,7 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 
 	// Create a room; the chat page shows its language, situation and roles.
 	p.click("#rooms-new")
+	p.click("#scenarios-custom")
 	p.waitVisible("#room-form")
 	if n := eval[int](p, `document.querySelector("#room-situation").maxLength`); n != 1500 {
 		t.Errorf("the situation box allows %d characters, want the server's 1500", n)
