@@ -39,6 +39,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("translate", func(t *testing.T) { testTranslate(t, browser, sqlite(t)) })
 	t.Run("room_form_practice", func(t *testing.T) { testRoomFormPractice(t, browser, sqlite(t)) })
 	t.Run("word_diff", func(t *testing.T) { testWordDiff(t, browser, sqlite(t)) })
+	t.Run("gallery", func(t *testing.T) { testGallery(t, browser, sqlite(t)) })
+	t.Run("goals", func(t *testing.T) { testGoals(t, browser, sqlite(t)) })
 	t.Run("screenshots", func(t *testing.T) { testScreenshots(t, browser, sqlite(t)) })
 }
 
