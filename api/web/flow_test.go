@@ -41,6 +41,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("word_diff", func(t *testing.T) { testWordDiff(t, browser, sqlite(t)) })
 	t.Run("gallery", func(t *testing.T) { testGallery(t, browser, sqlite(t)) })
 	t.Run("goals", func(t *testing.T) { testGoals(t, browser, sqlite(t)) })
+	t.Run("report", func(t *testing.T) { testReport(t, browser, sqlite(t)) })
 	t.Run("screenshots", func(t *testing.T) { testScreenshots(t, browser, sqlite(t)) })
 }
 

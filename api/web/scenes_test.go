@@ -123,3 +123,85 @@ func testGoals(t *testing.T, browser context.Context, srv *server) {
 	p.waitText("#goals-count", "2/2")
 	p.waitVisible("#goals-done")
 }
+
+// reportAnswer is a scripted end-of-scene report of the scene of testReport;
+// its texts carry markup that must show as text.
+func reportAnswer() openaifake.Reply {
+	return openaifake.JSON(map[string]any{
+		"summary": "You ordered a latte. " + coachPayload,
+		"mistakes": []map[string]any{{"kind": "naturalness", "original": "라테 주세요", "better": "라테 한 잔 주세요",
+			"explanation": "Say how many. " + coachPayload}},
+		"vocabulary": []map[string]any{
+			{"term": "라테", "meaning": "latte", "example": "라테 주세요."},
+			{"term": "주세요", "meaning": "please give me", "example": "라테 주세요."},
+			{"term": "손님", "meaning": "customer", "example": "네, 손님."},
+			{"term": "네", "meaning": "yes", "example": "네, 손님."},
+			{"term": "영수증", "meaning": "receipt " + coachPayload, "example": "영수증 드릴까요?"},
+		},
+		"next_steps": []string{"Practise counting cups."},
+	})
+}
+
+// testReport: End scene writes the report and shows it: the summary, each
+// goal ✓ or ✗, the mistakes with the better phrasing, the words with their
+// meaning and example, the next steps; all as text. The Reports list and
+// the Vocabulary page find it again.
+func testReport(t *testing.T, browser context.Context, srv *server) {
+	u := srv.signup("reporter")
+	room := srv.practiceRoom(u, engine.RoomInput{Title: "카페", Language: "ko", Situation: "서울의 작은 카페", UserRole: "손님", BotRole: "바리스타",
+		Goals: []string{"Order a latte", "Ask for the Wi-Fi password"}})
+	p := newTab(t, browser, srv)
+	p.login(u.email)
+	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
+	p.waitLoaded()
+	if !eval[bool](p, `document.querySelector("#chat-end").disabled`) {
+		t.Error("End scene is enabled before the learner said anything")
+	}
+	srv.fake.EnqueueKind("feedback", goalsAnswer("라테 주세요.", room.Goals[0].ID))
+	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"네, 손님. 영수증 드릴까요?"}})
+	p.fill("#chat-input", "라테 주세요.")
+	p.click("#chat-send")
+	p.waitText("#goals-count", "1/2")
+
+	srv.fake.EnqueueKind("report", reportAnswer())
+	p.click("#chat-end")
+	p.waitVisible("#report")
+	for sel, want := range map[string]string{
+		"#report-summary": "You ordered a latte. " + coachPayload,
+		"#report-scene":   "카페",
+		"#report-goals li:nth-child(1) .goal__text":    "Order a latte",
+		"#report-goals li:nth-child(1) .goal__mark":    "✓",
+		"#report-goals li:nth-child(2) .goal__mark":    "✗",
+		"#report-mistakes .mistake__original":          "라테 주세요",
+		"#report-mistakes .mistake__better":            "라테 한 잔 주세요",
+		"#report-mistakes .mistake__why":               "Say how many. " + coachPayload,
+		"#report-mistakes .mistake__kind":              "Naturalness",
+		"#report-words tr:nth-child(5) .word__meaning": "receipt " + coachPayload,
+		"#report-words tr:nth-child(1) .word__example": "라테 주세요.",
+		"#report-next li":                              "Practise counting cups.",
+	} {
+		if got := p.text(sel); got != want {
+			t.Errorf("%s shows %q, want %q", sel, got, want)
+		}
+	}
+	if n := p.count("#report-words tbody tr"); n != 5 {
+		t.Errorf("%d words", n)
+	}
+	noMarkup(t, p)
+
+	p.click("#nav-reports")
+	p.waitVisible("#report-list .report-card")
+	if got := p.text("#report-list .report-card .badge"); got != "🎯 1/2" {
+		t.Errorf("report card badge = %q", got)
+	}
+	p.click("#nav-vocabulary")
+	p.waitVisible("#vocabulary-table")
+	if n := p.count("#vocabulary-table tbody tr"); n != 5 {
+		t.Errorf("vocabulary page: %d words", n)
+	}
+	if got := p.text("#vocabulary-table tbody tr:nth-child(1) .word__scene"); got != "카페" {
+		t.Errorf("word scene = %q", got)
+	}
+	p.waitVisible("#vocabulary-tsv")
+	noMarkup(t, p)
+}
