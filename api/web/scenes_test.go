@@ -191,7 +191,7 @@ func testReport(t *testing.T, browser context.Context, srv *server) {
 
 	p.click("#nav-reports")
 	p.waitVisible("#report-list .report-card")
-	if got := p.text("#report-list .report-card .badge"); got != "🎯 1/2" {
+	if got := p.text("#report-list .report-card .badge"); got != "Goals 1/2" {
 		t.Errorf("report card badge = %q", got)
 	}
 	p.click("#nav-vocabulary")

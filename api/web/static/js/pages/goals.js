@@ -15,7 +15,7 @@ export class GoalsView {
       h('p', {}, t('goals.all_done')),
       h('button', { type: 'button', class: 'btn btn--primary btn--small', id: 'goals-end', on: { click: onEnd } }, t('report.end')));
     this.el = h('section', { class: 'goalbox', id: 'goals', 'aria-label': t('goals.title') },
-      h('h2', { class: 'goalbox__title' }, '🎯 ', t('goals.title'), ' ', this.count),
+      h('h2', { class: 'goalbox__title' }, t('goals.title'), ' ', this.count),
       this.list, this.done);
     this.goals = [];
     this.update(goals);

@@ -106,7 +106,7 @@ export async function reportsPage(root, params, signal) {
         list.append(h('li', { class: 'card report-card', dataset: { reportId: String(r.id) } },
           h('div', { class: 'card__head' },
             h('h2', { class: 'card__title' }, h('a', { href: `#/reports/${r.id}` }, r.scene)),
-            r.goals.length ? h('span', { class: 'badge badge--quiet' }, '🎯 ' + achieved + '/' + r.goals.length) : null),
+            r.goals.length ? h('span', { class: 'badge badge--quiet' }, t('report.goals', { done: achieved, total: r.goals.length })) : null),
           h('p', { class: 'hint' }, when(r.created_at)),
           h('p', { class: 'card__text' }, r.summary)));
       }

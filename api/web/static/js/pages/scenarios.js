@@ -68,7 +68,7 @@ function scenarioCard(s, { languages, levels, level: wanted }) {
       h('span', { class: 'role role--user' }, t('room.you'), h('strong', {}, s.user_role)),
       h('span', { class: 'role role--bot' }, t('room.bot'), h('strong', {}, s.bot_role))),
     h('ul', { class: 'goals goals--plain scenario-goals', 'aria-label': t('goals.title') },
-      s.goals.map((g) => h('li', { class: 'goal' }, h('span', { class: 'goal__mark', 'aria-hidden': 'true' }, '🎯'), g))),
+      s.goals.map((g) => h('li', { class: 'goal' }, h('span', { class: 'goal__mark', 'aria-hidden': 'true' }, '◎'), g))),
     h('p', { class: 'scenario-levels' },
       s.levels.map((l) => h('span', { class: 'badge badge--level', title: levelName(l) }, l))),
     form,
