@@ -286,3 +286,31 @@ func TestEndSceneQuotas(t *testing.T) {
 		}
 	})
 }
+
+// The report's prompt shows the newest lines that fit its budget (here the
+// room's prompt window, smaller than the report's own), never the oldest.
+func TestEndSceneTranscriptBudget(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newCoachEnv(t, db, func(c *engine.Config) { c.Prompt.ContextTokens, c.Prompt.MaxReplyTokens = 2000, 1000 })
+		ctx := context.Background()
+		room := env.goalRoom(t, env.alice, false)
+		filler := strings.Repeat(" coffee", 150) // about 150 tokens a line: six lines fill the window
+		for i := range 8 {
+			env.fake.Enqueue(openaifake.Reply{Chunks: []string{fmt.Sprintf("reply %d", i)}})
+			env.say(t, env.alice, room.ID, fmt.Sprintf("line %d%s", i, filler), "en", nil)
+		}
+		env.fake.EnqueueKind("report", reportAnswer())
+		_, _ = env.eng.EndScene(ctx, env.alice.ID, room.ID, "en") // the answer's examples are not this scene's: refused, no matter
+		reqs := env.fake.RequestsOfKind("report")
+		if len(reqs) != 1 {
+			t.Fatalf("%d report calls", len(reqs))
+		}
+		prompt := reqs[0].Messages[0].Content
+		if !strings.Contains(prompt, "line 7") || !strings.Contains(prompt, "reply 7") || !strings.Contains(prompt, "line 4") {
+			t.Fatalf("the newest lines are missing:\n%s", prompt)
+		}
+		if strings.Contains(prompt, "line 0") || strings.Contains(prompt, "reply 0") {
+			t.Fatalf("the oldest line is past the budget of 1000 tokens but shown:\n%s", prompt)
+		}
+	})
+}
