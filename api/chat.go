@@ -76,7 +76,8 @@ func (h *handlers) openScene(c *gin.Context) {
 // The coach's feedback on the learner's line never holds up the reply: the
 // JSON answer carries it as it stands when the reply is done (pending if the
 // coach is not), and the stream sends it as a last event once the coach is
-// done (bounded by the coach's timeout).
+// done (bounded by the coach's timeout), followed, in a room with goals, by
+// the room's goals.
 func (h *handlers) playTurn(c *gin.Context, status int, run turnFunc) {
 	ctx := c.Request.Context()
 	if !strings.Contains(c.GetHeader("Accept"), "text/event-stream") {
@@ -116,9 +117,16 @@ func (h *handlers) playTurn(c *gin.Context, status int, run turnFunc) {
 	}
 	// The learner's line is stored whether or not the reply failed: its
 	// feedback follows once the coach is done, unless the client left.
-	if res != nil && res.UserMessage != nil && res.Feedback != nil && !s.broken {
+	if res == nil || res.UserMessage == nil || s.broken {
+		return
+	}
+	if res.Feedback != nil {
 		fb := res.WaitFeedback(ctx)
 		s.send(eventFeedback, feedbackEvent{MessageID: res.UserMessage.ID, Feedback: newFeedbackResponse(fb)})
+	}
+	// The room's goals as the coach left them: nil when the room has none.
+	if goals := res.WaitGoals(ctx); goals != nil && !s.broken {
+		s.send(eventGoals, goalsEvent{Goals: newGoalResponses(goals)})
 	}
 }
 

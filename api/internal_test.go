@@ -97,3 +97,21 @@ func TestAttemptLimiterWindow(t *testing.T) {
 }
 
 func b64(b []byte) string { return base64.RawStdEncoding.EncodeToString(b) }
+
+// A TSV field never breaks its line: tabs and every kind of line break
+// become spaces, the rest stays as it is.
+func TestTSVField(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain 그대로":           "plain 그대로",
+		"a\tb":                "a b",
+		"line\nbreak":         "line break",
+		"crlf\r\nend":         "crlf end",
+		"cr\rend":             "cr end",
+		"sep\u2028\u2029\v\f": "sep    ",
+		"":                    "",
+	} {
+		if got := tsvField(in); got != want {
+			t.Errorf("tsvField(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -58,7 +58,8 @@ func turnResponses() obj {
 	return obj{
 		"201": obj{"description": "The turn is complete (JSON), or the stream of events (Accept: text/event-stream): " +
 			"message, reply_started, delta…, then reply or error; then, for a learner's line in a room with feedback on, " +
-			"feedback ({message_id, feedback}: the coach's answer, ready or unavailable), sent when the coach is done, at most coach.timeout after the line.",
+			"feedback ({message_id, feedback}: the coach's answer, ready or unavailable), sent when the coach is done, at most coach.timeout after the line; " +
+			"then, in a room with goals, goals ({goals}: every goal of the room as it stands after the line).",
 			"content": obj{
 				"application/json":  obj{"schema": ref("Turn")},
 				"text/event-stream": obj{"schema": obj{"type": "string"}},
@@ -154,7 +155,7 @@ func openAPIDocument() obj {
 	createRoom := object([]string{"language"}, roomInput["properties"].(obj))
 	createRoom["description"] = "A custom room needs situation, user_role and bot_role; a room made from scenario_id takes them from the scenario."
 
-	return obj{
+	doc := obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "chatplay API", "version": "1",
 			"description": "Role-play conversations with a language model. Authenticate with `Authorization: Bearer <access_token>`, " +
@@ -274,7 +275,7 @@ func openAPIDocument() obj {
 				"Error": object([]string{"error"}, obj{"error": object([]string{"code", "message"}, obj{
 					"code":    str("invalid, bad_request, unauthenticated, forbidden, not_found, conflict, too_large, rate_limited, model_unavailable, model_rejected, model_not_configured, unavailable, internal"),
 					"message": str("Safe to show."), "field": str("With invalid: the input at fault."),
-					"reason": str("Refines the code: required, too_long, bad_text, too_many, room_limit, busy, scene_started, email_taken.")})}),
+					"reason": str("Refines the code: required, too_long, bad_text, too_many, room_limit, busy, scene_started, email_taken, empty_scene.")})}),
 			},
 			"responses": obj{
 				"Invalid":         errResp("Invalid input; error.field names it."),
@@ -285,6 +286,14 @@ func openAPIDocument() obj {
 			},
 		},
 	}
+	for k, v := range scenesPaths() {
+		doc["paths"].(obj)[k] = v
+	}
+	schemas := doc["components"].(obj)["schemas"].(obj)
+	for k, v := range scenesSchemas() {
+		schemas[k] = v
+	}
+	return doc
 }
 
 var openAPIJSON = sync.OnceValue(func() []byte {

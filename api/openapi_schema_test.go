@@ -47,6 +47,14 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		{"PATCH /auth/me body", body("/api/v1/auth/me", "patch"), updateMeRequest{}},
 		{"GET /meta answer", response("/api/v1/meta", "get", "200"), MetaBody{}},
 		{"Readiness", dig(schemas, "Readiness"), readiness{}},
+		{"Report", dig(schemas, "Report"), ReportResponse{}},
+		{"ReportBody", dig(schemas, "ReportBody"), ReportBody{}},
+		{"Report goal", dig(schemas, "Report", "properties", "goals", "items"), engine.ReportGoal{}},
+		{"Report mistake", dig(schemas, "Report", "properties", "mistakes", "items"), engine.ReportMistake{}},
+		{"Report word", dig(schemas, "Report", "properties", "vocabulary", "items"), engine.VocabularyItem{}},
+		{"GET /reports answer", response("/api/v1/reports", "get", "200"), ReportList{}},
+		{"VocabularyEntry", dig(schemas, "VocabularyEntry"), VocabularyEntryResponse{}},
+		{"GET /vocabulary answer", response("/api/v1/vocabulary", "get", "200"), VocabularyList{}},
 		{"Component", dig(schemas, "Component"), Component{}},
 	} {
 		var documented []string

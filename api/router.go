@@ -121,6 +121,10 @@ func newRouter(d Deps) (*gin.Engine, *handlers) {
 	user.POST("/rooms/:id/open", h.openScene)
 	user.POST("/rooms/:id/hint", h.hint)
 	user.POST("/rooms/:id/messages/:message_id/translate", h.translate)
+	user.POST("/rooms/:id/end", h.endScene)
+	user.GET("/reports", h.listReports)
+	user.GET("/reports/:id", h.getReport)
+	user.GET("/vocabulary", h.listVocabulary)
 	user.GET("/usage", h.usage)
 
 	for _, rt := range d.Routes {

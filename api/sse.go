@@ -11,7 +11,9 @@ import (
 // pending reply), delta (each piece of the reply), then reply (the stored,
 // complete reply) or error; then, when the turn stored a learner's line in
 // a room with feedback on, feedback (the coach's feedback on it, ready or
-// unavailable; the stream stays open for it at most the coach's timeout).
+// unavailable; the stream stays open for it at most the coach's timeout);
+// then, when that room has goals, goals (the room's goals as they stand once
+// the coach has read the line).
 const (
 	eventMessage      = "message"
 	eventReplyStarted = "reply_started"
@@ -19,7 +21,13 @@ const (
 	eventReply        = "reply"
 	eventError        = "error"
 	eventFeedback     = "feedback"
+	eventGoals        = "goals"
 )
+
+// goalsEvent is the data of a goals event: every goal of the room, in order.
+type goalsEvent struct {
+	Goals []GoalResponse `json:"goals"`
+}
 
 // messageEvent is the data of message, reply_started and reply events.
 type messageEvent struct {

@@ -39,6 +39,9 @@ func TestBrowser(t *testing.T) {
 	t.Run("translate", func(t *testing.T) { testTranslate(t, browser, sqlite(t)) })
 	t.Run("room_form_practice", func(t *testing.T) { testRoomFormPractice(t, browser, sqlite(t)) })
 	t.Run("word_diff", func(t *testing.T) { testWordDiff(t, browser, sqlite(t)) })
+	t.Run("gallery", func(t *testing.T) { testGallery(t, browser, sqlite(t)) })
+	t.Run("goals", func(t *testing.T) { testGoals(t, browser, sqlite(t)) })
+	t.Run("report", func(t *testing.T) { testReport(t, browser, sqlite(t)) })
 	t.Run("screenshots", func(t *testing.T) { testScreenshots(t, browser, sqlite(t)) })
 }
 
@@ -77,6 +80,7 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 
 	// Create a room; the chat page shows its language, situation and roles.
 	p.click("#rooms-new")
+	p.click("#scenarios-custom")
 	p.waitVisible("#room-form")
 	if n := eval[int](p, `document.querySelector("#room-situation").maxLength`); n != 1500 {
 		t.Errorf("the situation box allows %d characters, want the server's 1500", n)

@@ -44,6 +44,7 @@ func testXSS(t *testing.T, browser context.Context, srv *server) {
 	p.waitText(".nav-user", imgPayload)
 
 	p.click("#rooms-new")
+	p.click("#scenarios-custom")
 	p.waitVisible("#room-form")
 	p.fill("#room-situation", scriptPayload)
 	p.fill("#room-user-role", imgPayload)

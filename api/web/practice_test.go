@@ -233,6 +233,7 @@ func testRoomFormPractice(t *testing.T, browser context.Context, srv *server) {
 	p := newTab(t, browser, srv)
 	p.login(u.email)
 	p.click("#rooms-new")
+	p.click("#scenarios-custom")
 	p.waitVisible("#room-form")
 	if got := eval[string](p, `document.querySelector("#room-level").value`); got != "B1" {
 		t.Errorf("a new room's level = %q, want B1 (the server's default)", got)

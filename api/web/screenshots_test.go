@@ -95,6 +95,12 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	p.shoot("rooms.png")
 
 	p.click("#rooms-new")
+	p.waitJS("the gallery", `document.querySelector("#scenario-list")?.getAttribute("aria-busy") === "false"`)
+	p.choose("#scenario-filter-level", "A2")
+	p.waitJS("the A2 scenarios", `document.querySelectorAll(".scenario-card").length > 0 && document.querySelector("#scenario-list").getAttribute("aria-busy") === "false"`)
+	eval[chromedp.Void](p, `document.activeElement.blur()`)
+	p.shoot("gallery.png")
+	p.click("#scenarios-custom")
 	p.waitVisible("#room-form")
 	p.choose("#room-language", "ko")
 	p.fill("#room-situation", "부산 해운대의 횟집에서 저녁을 주문한다. 처음 와 본 가게라 추천을 받고 싶다.")
@@ -155,4 +161,44 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	p.waitVisible("#messages li.msg--user:nth-last-child(2) .fb-panel")
 	eval[chromedp.Void](p, `document.activeElement.blur(); document.querySelector("#chat-scroll").scrollTop = 1e6`)
 	p.shoot("feedback.png")
+
+	// A scene from the library, its goals achieved, ended: the report.
+	scene, err := srv.eng.CreateRoom(ctx, u.id, engine.RoomInput{ScenarioID: "cafe-order", Language: "en", Level: "A2", Locale: "ko"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, g := range scene.Goals {
+		ids = append(ids, g.ID)
+	}
+	srv.fake.EnqueueKind("feedback", openaifake.JSON(map[string]any{"corrected": "Hi! Can I have a large oat-milk latte, please? And what is the Wi-Fi password?",
+		"items": []any{}, "note": "", "achieved_goals": ids}))
+	srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords("Sure! One large oat latte. The Wi-Fi password is on your receipt.")})
+	res, err := srv.eng.SendMessage(ctx, engine.TurnInput{UserID: u.id, RoomID: scene.ID, Content: "Hi! Can I have a large oat-milk latte, please? And what is Wi-Fi password?",
+		Source: engine.SourceWeb, Locale: "ko"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.WaitGoals(ctx)
+	srv.fake.EnqueueKind("report", openaifake.JSON(map[string]any{
+		"summary": "카페에서 큰 사이즈 오트밀크 라떼를 주문하고 와이파이 비밀번호를 물어봤어요. 공손하고 자연스러운 주문이었어요.",
+		"mistakes": []map[string]any{{"kind": "grammar", "original": "what is Wi-Fi password", "better": "what is the Wi-Fi password",
+			"explanation": "정해진 하나를 가리킬 때는 the를 붙여요."}},
+		"vocabulary": []map[string]any{
+			{"term": "Can I have …, please?", "meaning": "…주시겠어요? (공손한 주문)", "example": "Can I have a large oat-milk latte, please?"},
+			{"term": "oat-milk latte", "meaning": "오트밀크 라떼", "example": "Can I have a large oat-milk latte, please?"},
+			{"term": "large", "meaning": "큰 사이즈", "example": "One large oat latte."},
+			{"term": "Wi-Fi password", "meaning": "와이파이 비밀번호", "example": "The Wi-Fi password is on your receipt."},
+			{"term": "receipt", "meaning": "영수증", "example": "The Wi-Fi password is on your receipt."},
+		},
+		"next_steps": []string{"the를 붙이는 때를 연습해 보세요.", "계산할 때 쓰는 표현(카드, 현금)을 연습해 보세요."},
+	}))
+	report, err := srv.eng.EndScene(ctx, u.id, scene.ID, "ko")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.EmulateViewport(1200, 1150))
+	p.open(fmt.Sprintf("/#/reports/%d", report.ID))
+	p.waitVisible("#report")
+	p.shoot("report.png")
 }

@@ -115,6 +115,11 @@ export const api = {
   hint: (id, language) => call('POST', `/rooms/${id}/hint`, language ? { language } : undefined),
   translate: (id, messageID, language) => call('POST', `/rooms/${id}/messages/${messageID}/translate`, language ? { language } : undefined),
   updateMe: (body) => call('PATCH', '/auth/me', body),
+  listScenarios: (query, opts) => call('GET', '/scenarios?' + new URLSearchParams(Object.entries(query).filter(([, v]) => v)), undefined, opts),
+  endScene: (id) => call('POST', `/rooms/${id}/end`),
+  listReports: (cursor, opts) => call('GET', '/reports?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''), undefined, opts),
+  getReport: (id, opts) => call('GET', `/reports/${id}`, undefined, opts),
+  listVocabulary: (cursor, opts) => call('GET', '/vocabulary?limit=50' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''), undefined, opts),
   listMessages: (id, before, limit, opts) => call('GET',
     `/rooms/${id}/messages?limit=${limit}` + (before ? '&before=' + encodeURIComponent(before) : ''), undefined, opts),
 };
@@ -140,7 +145,8 @@ export function meta() {
 // streamTurn plays a chat turn as a stream: kind is 'messages' (body
 // {content}), 'regenerate' or 'open'. handlers get the API's events by name:
 // message, reply_started, delta, reply, feedback (after reply, when the
-// coach has looked at the learner's line), error; each with the event's
+// coach has looked at the learner's line), goals (after feedback, in a room
+// with goals), error; each with the event's
 // data. A stream that ends with neither reply nor error calls handlers.lost.
 export async function streamTurn(roomID, kind, body, handlers, signal) {
   const res = await request('POST', `/rooms/${roomID}/${kind}`, body, { accept: 'text/event-stream', signal });

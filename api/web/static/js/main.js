@@ -10,12 +10,19 @@ import { loginPage, registerPage } from './pages/auth.js';
 import { roomsPage } from './pages/rooms.js';
 import { createRoomPage, editRoomPage } from './pages/roomform.js';
 import { chatPage } from './pages/chat.js';
+import { scenariosPage } from './pages/scenarios.js';
+import { reportPage, reportsPage } from './pages/report.js';
+import { vocabularyPage } from './pages/vocabulary.js';
 
 route('/', homePage);
 route('/login', loginPage, { auth: 'guest' });
 route('/register', registerPage, { auth: 'guest' });
 route('/rooms', roomsPage, { auth: 'user' });
-route('/rooms/new', createRoomPage, { auth: 'user' });
+route('/rooms/new', scenariosPage, { auth: 'user' });
+route('/rooms/new/custom', createRoomPage, { auth: 'user' });
+route('/reports', reportsPage, { auth: 'user' });
+route('/reports/:id', reportPage, { auth: 'user' });
+route('/vocabulary', vocabularyPage, { auth: 'user' });
 route('/rooms/:id/edit', editRoomPage, { auth: 'user' });
 route('/rooms/:id', chatPage, { auth: 'user' });
 route('/404', notFoundPage);
@@ -87,6 +94,8 @@ function drawTopbar() {
     ? [
       h('a', { href: '#/rooms', class: 'nav-link', id: 'nav-rooms' }, t('nav.rooms')),
       h('a', { href: '#/rooms/new', class: 'nav-link', id: 'nav-new' }, t('nav.new_room')),
+      h('a', { href: '#/reports', class: 'nav-link', id: 'nav-reports' }, t('nav.reports')),
+      h('a', { href: '#/vocabulary', class: 'nav-link', id: 'nav-vocabulary' }, t('nav.vocabulary')),
       h('span', { class: 'nav-user', title: user.email || '' }, user.display_name || user.email || ''),
       h('button', { type: 'button', class: 'btn btn--ghost btn--small', id: 'logout', on: { click: (e) => logOut(e.currentTarget) } }, t('nav.logout')),
     ]

@@ -8,6 +8,8 @@ import { t, errorText } from '../i18n.js';
 import { roomName } from './rooms.js';
 import { roomHeader, MessageView, emptyScene } from './chatview.js';
 import { Hints } from './hints.js';
+import { GoalsView } from './goals.js';
+import { go } from '../router.js';
 
 const PAGE = 30; // messages per history page
 const NEAR = 80; // px from an edge that counts as at it
@@ -46,9 +48,11 @@ class Chat {
     this.ready = new Promise((resolve) => { this.historyLoaded = resolve; });
 
     this.regen = h('button', { type: 'button', class: 'btn btn--small', id: 'chat-regenerate', on: { click: () => this.play('regenerate') } }, '↻ ', t('chat.regenerate'));
+    this.endButton = h('button', { type: 'button', class: 'btn btn--small', id: 'chat-end', on: { click: () => this.endScene() } }, '⚑ ', t('report.end'));
+    this.goals = new GoalsView(room.goals, () => this.endScene());
     this.resetButton = h('button', { type: 'button', class: 'btn btn--small btn--danger-ghost', id: 'chat-reset', on: { click: () => this.confirmReset() } }, t('chat.reset'));
     this.toolbar = h('div', { class: 'toolbar' },
-      this.regen, this.resetButton,
+      this.regen, this.endButton, this.resetButton,
       h('a', { href: `#/rooms/${room.id}/edit`, class: 'btn btn--small', id: 'chat-edit' }, t('rooms.edit')));
     this.list = h('ol', { class: 'messages', id: 'messages', 'aria-live': 'polite' });
     this.older = h('p', { class: 'older', id: 'older', hidden: true }, t('chat.loading_older'));
@@ -84,6 +88,7 @@ class Chat {
     });
     root.append(h('div', { class: 'chat' },
       roomHeader(room, this.toolbar),
+      this.goals.el,
       h('div', { class: 'chat__body' }, this.scroller, this.empty),
       h('div', { class: 'chat__foot' }, this.alert, this.hints.box, composer)));
   }
@@ -168,6 +173,8 @@ class Chat {
     this.scroller.hidden = !this.empty.hidden;
     this.regen.disabled = this.busy || !this.views.some((v) => v.msg.role === 'assistant');
     this.resetButton.disabled = this.busy || this.views.length === 0;
+    this.endButton.disabled = this.busy || this.ending || !this.views.some((v) => v.msg.role === 'user');
+    this.goals.done.querySelector('button').disabled = this.endButton.disabled;
     this.send.disabled = this.busy;
     this.hints.button.disabled = this.busy || this.hints.asking;
     this.empty.querySelector('button').disabled = this.busy;
@@ -277,6 +284,9 @@ class Chat {
           const view = this.views.find((v) => v.msg.id === id);
           view?.setFeedback(feedback);
         },
+        goals: ({ goals }) => {
+          this.goals.update(goals);
+        },
         error: ({ error, reply: failed }) => {
           // The failed reply says why; without one, the alert does.
           if (!reply) showAlert(this.alert, errorText(error));
@@ -348,11 +358,33 @@ class Chat {
       this.views = [];
       this.cursor = '';
       this.list.replaceChildren();
+      // The scene starts over: its goals are open again.
+      this.goals.update(this.goals.goals.map((g) => ({ ...g, achieved: false, achieved_at: null, message_id: null })));
     } catch (err) {
       if (!this.signal.aborted) showAlert(this.alert, errorText(err));
     } finally {
       this.busy = false;
       this.refresh();
+    }
+  }
+
+  // endScene asks for the report of the scene (a model call: it takes a
+  // moment) and shows it.
+  async endScene() {
+    if (this.busy || this.ending) return;
+    this.ending = true;
+    this.endButton.textContent = t('report.writing');
+    showAlert(this.alert, '');
+    this.refresh();
+    try {
+      const res = await api.endScene(this.room.id);
+      if (!this.signal.aborted) go(`/reports/${res.report.id}`);
+    } catch (err) {
+      if (!this.signal.aborted) showAlert(this.alert, errorText(err));
+    } finally {
+      this.ending = false;
+      this.endButton.replaceChildren('⚑ ', t('report.end'));
+      if (!this.signal.aborted) this.refresh();
     }
   }
 }
