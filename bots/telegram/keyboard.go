@@ -34,6 +34,11 @@ const (
 	cbHint      = "hint"   // hint:<room>: what could I say next?
 	cbTranslate = "tr"     // tr:<room>:<message>: translate a stored message of the room
 	cbFeedback  = "fb"     // fb:<room>:<user message>.<its Telegram message>: show hidden feedback
+
+	// Scenes (scenes.go, report.go).
+	cbScene     = "scn"    // scn::<scenario id>: the scene step of /new
+	cbScenePage = "scnp"   // scnp::<page>: another page of the scene step
+	cbCustom    = "custom" // a scene of one's own at the scene step
 )
 
 // callback is parsed callback data.
