@@ -18,10 +18,10 @@ import (
 const (
 	maxSummaryLen   = 3000
 	maxSummaryBlock = 1000
-	maxTermLen      = 80
-	maxMeaningLen   = 200
-	maxExampleLen   = 300
-	maxNextStepLen  = 300
+	maxTermLen      = 100
+	maxMeaningLen   = 300
+	maxExampleLen   = 600
+	maxNextStepLen  = 400
 	maxReportItems  = 15
 )
 
