@@ -192,3 +192,32 @@ func TestReportButtonsAreThePressersOwn(t *testing.T) {
 		}
 	})
 }
+
+// /reports pages: reportsPage reports, newest first, then More › to the rest.
+func TestReportsArePaged(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db, envOptions{})
+		room := e.playScene(alice, aliceDM)
+		var ids []int64
+		for i := 0; i < reportsPage+1; i++ {
+			e.model.EnqueueKind("report", reportAnswer())
+			r, err := e.eng.EndScene(context.Background(), e.user(alice).ID, room.ID, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.ID)
+		}
+		e.send(aliceDM, alice, "/reports")
+		first := e.sent(aliceDM.ID)
+		data := dataOf(keyboardOf(t, first[len(first)-1]))
+		if len(data) != reportsPage+1 || data[0] != fmt.Sprintf("rep:%d", ids[len(ids)-1]) || !strings.HasPrefix(data[reportsPage], "reps::") {
+			t.Fatalf("first page's buttons = %v (reports %v)", data, ids)
+		}
+		e.press(aliceDM, alice, first[len(first)-1].MessageID(), data[reportsPage])
+		next := e.sent(aliceDM.ID)
+		data = dataOf(keyboardOf(t, next[len(next)-1]))
+		if len(data) != 1 || data[0] != fmt.Sprintf("rep:%d", ids[0]) {
+			t.Fatalf("second page's buttons = %v", data)
+		}
+	})
+}
