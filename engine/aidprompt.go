@@ -381,7 +381,7 @@ func reportPrompt(r *Room, learnerLang string, goals []ReportGoal, conversation 
 	b.WriteString("\"kind\" is one of grammar, vocabulary, spelling, word_order, naturalness, register; \"original\" is a wrong fragment copied exactly from one of the learner's lines; ")
 	fmt.Fprintf(&b, "\"better\" is what to write instead, in %s; \"explanation\" is one or two short sentences in %s on the rule behind it. An empty list when the student made no real mistake.\n", lang, own)
 	fmt.Fprintf(&b, "- \"vocabulary\": %d to %d useful words and phrases of this scene for the student's level, the most useful first: ", minReportVocabulary, maxReportVocabulary)
-	fmt.Fprintf(&b, "\"term\" is the word or phrase in %s, in its dictionary form; \"meaning\" is its meaning in %s; \"example\" is one sentence of the conversation that contains it, copied exactly.\n", lang, own)
+	fmt.Fprintf(&b, "\"term\" is the word or phrase in %s, in its dictionary form; \"meaning\" is its meaning in %s; \"example\" is one sentence of the conversation that uses it (in any form), copied exactly, character for character.\n", lang, own)
 	fmt.Fprintf(&b, "- \"next_steps\": one or two short things, in %s, that the student could practise next.\n", own)
 	b.WriteString("\nRules:\n")
 	b.WriteString("- Use only the conversation: do not invent lines, mistakes or words that are not in it.\n")
