@@ -29,6 +29,16 @@ func (b *Bot) onCallback(ctx context.Context, req *request) {
 		b.chooseLanguage(ctx, req, c.arg)
 	case cbNewLevel:
 		b.chooseLevel(ctx, req, c.arg)
+	case cbScene:
+		b.chooseScene(ctx, req, c.arg)
+	case cbScenePage:
+		b.turnScenePage(ctx, req, c.arg)
+	case cbCustom:
+		b.chooseCustom(ctx, req)
+	case cbReport:
+		b.openReport(ctx, req, c.room)
+	case cbReports:
+		b.listReports(ctx, req, c.arg)
 	case cbSetLevel:
 		b.setLevel(ctx, req, c.room, c.arg, true)
 	case cbSetFbMode:

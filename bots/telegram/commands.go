@@ -20,6 +20,8 @@ var commandList = []struct{ name, desc string }{
 	{"translate", "cmdTranslate"},
 	{"level", "cmdLevel"},
 	{"feedback", "cmdFeedback"},
+	{"end", "cmdEnd"},
+	{"reports", "cmdReports"},
 	{"edit", "cmdEdit"},
 	{"delete", "cmdDelete"},
 	{"reset", "cmdReset"},
@@ -106,6 +108,10 @@ func (b *Bot) onCommand(ctx context.Context, req *request) {
 		}
 	case "/translate":
 		b.translateCommand(ctx, req)
+	case "/end":
+		b.endScene(ctx, req)
+	case "/reports":
+		b.listReports(ctx, req, "")
 	case "/level":
 		if room := b.activeRoom(ctx, req); room != nil {
 			b.levelCommand(ctx, req, room)

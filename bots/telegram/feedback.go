@@ -98,11 +98,16 @@ func change(original, better string) string {
 // message replyTo. Feedback not ready (unavailable: the coach failed or was
 // too slow; pending: the bot is stopping) shows nothing: a notice per line
 // that the learner cannot act on would be noise in the scene.
-func (b *Bot) sendFeedback(ctx context.Context, req *request, fb *engine.Feedback, replyTo int) {
+// A progress line (progressText, "" for none) goes under the correction.
+func (b *Bot) sendFeedback(ctx context.Context, req *request, fb *engine.Feedback, replyTo int, progress string) {
 	if fb == nil || fb.Status != engine.FeedbackReady {
 		return
 	}
-	if _, err := b.sendQuiet(ctx, req.chatID, replyTo, feedbackText(req.lang, fb)); err != nil {
+	text := feedbackText(req.lang, fb)
+	if progress != "" {
+		text += "\n\n" + progress
+	}
+	if _, err := b.sendQuiet(ctx, req.chatID, replyTo, text); err != nil {
 		b.log.Warn("telegram: send feedback", "chat", req.chatID, "err", err)
 	}
 }
@@ -173,7 +178,7 @@ func (b *Bot) revealFeedback(ctx context.Context, req *request, roomID int64, re
 	if tgMsgID == 0 {
 		tgMsgID = req.keyboardMsg
 	}
-	b.sendFeedback(ctx, req, fb, tgMsgID)
+	b.sendFeedback(ctx, req, fb, tgMsgID, "")
 }
 
 // The feedback modes of a room, as /feedback names them.

@@ -14,7 +14,8 @@ import (
 const maxCallbackData = 64
 
 // The verbs of callback data. Data is "verb", "verb:id" or "verb:id:arg";
-// ids are room ids, which the engine checks against the presser's own rooms.
+// ids are room ids (report ids for rep), which the engine checks against
+// the presser's own rooms (reports).
 const (
 	cbNew     = "new"     // start /new
 	cbLang    = "lang"    // lang:<code>: the language step of /new
@@ -34,6 +35,13 @@ const (
 	cbHint      = "hint"   // hint:<room>: what could I say next?
 	cbTranslate = "tr"     // tr:<room>:<message>: translate a stored message of the room
 	cbFeedback  = "fb"     // fb:<room>:<user message>.<its Telegram message>: show hidden feedback
+
+	// Scenes (scenes.go, report.go).
+	cbScene     = "scn"    // scn::<scenario id>: the scene step of /new
+	cbScenePage = "scnp"   // scnp::<page>: another page of the scene step
+	cbCustom    = "custom" // a scene of one's own at the scene step
+	cbReport    = "rep"    // rep:<report>: show one of the presser's reports
+	cbReports   = "reps"   // reps::<cursor>: the next page of /reports
 )
 
 // callback is parsed callback data.

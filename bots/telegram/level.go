@@ -65,7 +65,7 @@ func (b *Bot) setLevel(ctx context.Context, req *request, roomID int64, level st
 	b.say(ctx, req, text, nil)
 }
 
-// chooseLevel takes the level button of /new and asks for the situation.
+// chooseLevel takes the level button of /new and offers the scenes.
 func (b *Bot) chooseLevel(ctx context.Context, req *request, level string) {
 	w := b.wizards.get(req.chatID, req.from.ID)
 	if w == nil || w.room != 0 || w.step != "level" {

@@ -30,8 +30,9 @@ func (b *Bot) chooseLanguage(ctx context.Context, req *request, code string) {
 	b.advance(ctx, req, w)
 }
 
-// nextStep is the order of the questions of /new.
-var nextStep = map[string]string{"language": "level", "level": "situation", "situation": "user_role", "user_role": "bot_role"}
+// nextStep is the order of the questions of /new: the language, the level,
+// then a ready scene (scenes.go) or one's own (situation and roles).
+var nextStep = map[string]string{"language": "level", "level": "scenario", "situation": "user_role", "user_role": "bot_role"}
 
 // advance asks the next question of /new, or creates the room once every
 // field is answered (or the one the engine refused is answered again).
@@ -41,8 +42,7 @@ func (b *Bot) advance(ctx context.Context, req *request, w *wizard) {
 		return
 	}
 	b.wizards.drop(req.chatID, req.from.ID)
-	b.createRoom(ctx, req, engine.RoomInput{Language: w.language, Level: w.level, Situation: w.situation,
-		UserRole: w.userRole, BotRole: w.botRole}, w)
+	b.createRoom(ctx, req, w.input(req.from.LanguageCode), w)
 }
 
 // ask puts the question of /new for step (a room field) to the user and
@@ -54,6 +54,9 @@ func (b *Bot) ask(ctx context.Context, req *request, w *wizard, step string) {
 		w.promptID = b.say(ctx, req, req.lang.t("askLanguage"), languageKeyboard(0))
 	case "level":
 		w.promptID = b.say(ctx, req, req.lang.t("askLevel"), levelKeyboard(0, engine.DefaultLevel))
+	case "scenario":
+		b.askScene(ctx, req, w)
+		return
 	default:
 		w.promptID = b.say(ctx, req, b.addressed(req, req.lang.t(roomFields[step].ask)), forceReply(req.lang))
 	}
@@ -82,6 +85,8 @@ func (b *Bot) answerWizard(ctx context.Context, req *request, w *wizard) {
 		w.language = parseLanguage(req.text)
 	case "level":
 		w.level = req.text
+	case "scenario": // a situation typed instead of a scene chosen: one's own
+		w.situation, w.step = req.text, "situation"
 	case "situation":
 		w.situation = req.text
 	case "user_role":

@@ -60,6 +60,14 @@ func TestNewStepByStep(t *testing.T) {
 		if m, _ := e.api.Message(aliceDM.ID, level.MessageID()); m.Text != "Level: A2 · elementary" || m.ReplyMarkup != nil {
 			t.Fatalf("level question after the press = %q %s", m.Text, m.ReplyMarkup)
 		}
+		scene := e.sent(aliceDM.ID)[2]
+		if got := e.lastText(aliceDM.ID); !strings.HasPrefix(got, "Choose a scene (page 1 of") {
+			t.Fatalf("scene question = %q", got)
+		}
+		e.press(aliceDM, alice, scene.MessageID(), "custom")
+		if m, _ := e.api.Message(aliceDM.ID, scene.MessageID()); m.Text != "Scene: your own" || m.ReplyMarkup != nil {
+			t.Fatalf("scene question after the press = %q %s", m.Text, m.ReplyMarkup)
+		}
 		steps := []struct{ question, answer string }{
 			{"What is the situation?", "ordering coffee in a café in Seoul"},
 			{"Who are you in this scene?", "a customer"},

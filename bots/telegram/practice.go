@@ -24,7 +24,9 @@ const (
 // (last, 0 when the reply failed or is not shown whole) gets the buttons 💡 and 🌐,
 // and ✍️ when the room hides its feedback; in a room that shows it, the
 // learner's line then gets its correction as a reply, once the coach is done
-// (WaitFeedback, bounded by the coach's timeout).
+// (WaitFeedback, bounded by the coach's timeout), with the 🎯 progress of
+// the room's goals; without a correction shown, the progress comes alone
+// when the line achieved a goal (sendProgress).
 func (b *Bot) afterReply(ctx context.Context, req *request, room *engine.Room, res *engine.TurnResult, last int) {
 	if res == nil || room == nil {
 		return
@@ -40,10 +42,16 @@ func (b *Bot) afterReply(ctx context.Context, req *request, room *engine.Room, r
 		}
 		b.setKeyboard(ctx, req.chatID, last, replyKeyboard(req.lang, room.ID, res.Reply.ID, ref))
 	}
-	if res.Feedback == nil || res.UserMessage == nil || hidden || !room.Feedback {
+	if res.UserMessage == nil {
 		return
 	}
-	b.sendFeedback(ctx, req, res.WaitFeedback(ctx), req.msgID)
+	if res.Feedback != nil && room.Feedback && !hidden {
+		if fb := res.WaitFeedback(ctx); fb != nil && fb.Status == engine.FeedbackReady {
+			b.sendFeedback(ctx, req, fb, req.msgID, progressText(req.lang, room.Goals, fb.Goals, true))
+			return
+		}
+	}
+	b.sendProgress(ctx, req, room.Goals, res)
 }
 
 // replyKeyboard is the row under a bot reply: 💡 a hint, 🌐 the reply's

@@ -85,10 +85,15 @@ func (f roomField) update(v string) engine.RoomUpdate {
 	return engine.RoomUpdate{Title: &v}
 }
 
-// roomView describes a room in l, in Telegram HTML.
+// roomView describes a room in l, in Telegram HTML, its goals (if any) as
+// a checklist.
 func roomView(l lang, r *engine.Room) safeHTML {
-	return safeHTML(l.t("roomView", roomName(r), l.languageName(r.Language), levelName(l, r.Level),
-		l.t("fbMode_"+feedbackMode(r)), r.Situation, r.UserRole, r.BotRole))
+	s := l.t("roomView", roomName(r), l.languageName(r.Language), levelName(l, r.Level),
+		l.t("fbMode_"+feedbackMode(r)), r.Situation, r.UserRole, r.BotRole)
+	if len(r.Goals) > 0 {
+		s += "\n" + l.t("goalsTitle") + goalsView(r.Goals)
+	}
+	return safeHTML(s)
 }
 
 // roomName is what a room is called in lists: its title, else its situation,

@@ -3,6 +3,8 @@ package telegram
 import (
 	"sync"
 	"time"
+
+	"github.com/chatplay/chatplay/engine"
 )
 
 // wizard is a question the bot is waiting for a user to answer in a chat:
@@ -21,6 +23,7 @@ type wizard struct {
 	situation string
 	userRole  string
 	botRole   string
+	scenario  string // the built-in scenario chosen; "": a scene of one's own
 	fixing    bool
 
 	// /edit: the room and the field asked for.
@@ -28,6 +31,16 @@ type wizard struct {
 	field string
 
 	expires time.Time
+}
+
+// input is the room the /new wizard w makes; locale is the user's own
+// language, for a scenario's texts.
+func (w *wizard) input(locale string) engine.RoomInput {
+	if w.scenario != "" {
+		return engine.RoomInput{ScenarioID: w.scenario, Language: w.language, Level: w.level, Locale: locale}
+	}
+	return engine.RoomInput{Language: w.language, Level: w.level, Situation: w.situation,
+		UserRole: w.userRole, BotRole: w.botRole}
 }
 
 // wizardKey is a user in a chat.
