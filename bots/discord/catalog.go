@@ -61,6 +61,10 @@ const (
 	msgTranslation    msg = "translation"
 	msgNothingToTrans msg = "nothing_to_translate"
 	msgNotMyLine      msg = "not_my_line"
+
+	// Scenes with goals, and their reports.
+	msgNeedScene msg = "need_scene"
+	msgYourGoals msg = "your_goals"
 )
 
 // issueText names each kind of issue the coach finds, in every language.
@@ -162,6 +166,10 @@ var catalog = map[msg]map[string]string{
 		"ja": "このルームではまだ何も話していません。"},
 	msgNotMyLine: {"en": "I can translate only my own lines of the room you play here.", "ko": "여기서 연습하는 방의 제 대사만 번역할 수 있어요.",
 		"ja": "ここで練習しているルームの私のセリフだけ翻訳できます。"},
+	msgNeedScene: {"en": "Choose a `scenario`, or write the `situation`, `your_role` and `bot_role` of your own scene.",
+		"ko": "`scenario`를 고르거나, 직접 만들 장면의 `situation`, `your_role`, `bot_role`을 모두 입력하세요.",
+		"ja": "`scenario` を選ぶか、自分の場面の `situation`・`your_role`・`bot_role` をすべて書いてください。"},
+	msgYourGoals: {"en": "Your goals in this scene:", "ko": "이 장면의 목표:", "ja": "この場面の目標："},
 }
 
 // errorText holds the short error sentence per engine error code.

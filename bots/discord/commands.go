@@ -34,6 +34,7 @@ const (
 	optText      = "text"
 	optLevel     = "level"
 	optFeedback  = "feedback"
+	optScenario  = "scenario"
 )
 
 // languageChoices are the room languages offered by /room new, by their own
@@ -83,6 +84,9 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 	for _, l := range languageChoices {
 		langs.Choices = append(langs.Choices, &discordgo.ApplicationCommandOptionChoice{Name: l.name, Value: l.code})
 	}
+	scenario := str(optScenario, "A ready scene with goals (or write your own situation and roles)",
+		loc("목표가 있는 준비된 장면 (또는 상황과 역할을 직접 입력)", "目標つきの用意された場面（または場面と役を自分で書く）"), false, 0)
+	scenario.Autocomplete = true
 	level := func(desc string, l map[discordgo.Locale]string) *discordgo.ApplicationCommandOption {
 		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: optLevel,
 			Description: desc, DescriptionLocalizations: l}
@@ -108,9 +112,10 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 		cmd(cmdRoom, "Your role-play rooms", locp("상황극 방", "ロールプレイのルーム"),
 			sub(subNew, "Make a room", loc("방 만들기", "ルームを作る"),
 				langs,
-				str(optSituation, "The situation, e.g. ordering coffee in Seoul", loc("상황 (예: 서울 카페에서 커피 주문)", "場面（例：ソウルのカフェで注文）"), true, lim.MaxSituationRunes),
-				str(optUserRole, "The part you play", loc("내 역할", "あなたの役"), true, lim.MaxRoleRunes),
-				str(optBotRole, "The part the bot plays", loc("봇의 역할", "ボットの役"), true, lim.MaxRoleRunes),
+				scenario,
+				str(optSituation, "The situation, e.g. ordering coffee in Seoul (without a scenario)", loc("상황 (예: 서울 카페에서 커피 주문; 시나리오 없을 때)", "場面（例：ソウルのカフェで注文；シナリオなしのとき）"), false, lim.MaxSituationRunes),
+				str(optUserRole, "The part you play (without a scenario)", loc("내 역할 (시나리오 없을 때)", "あなたの役（シナリオなしのとき）"), false, lim.MaxRoleRunes),
+				str(optBotRole, "The part the bot plays (without a scenario)", loc("봇의 역할 (시나리오 없을 때)", "ボットの役（シナリオなしのとき）"), false, lim.MaxRoleRunes),
 				str(optTitle, "A title", loc("제목", "タイトル"), false, lim.MaxTitleRunes),
 				level("Your level in the language (default B1)", loc("그 언어의 내 수준 (기본 B1)", "その言語のあなたのレベル（既定 B1）")),
 				feedback("Corrections of your lines (default on)", loc("내 문장 교정 (기본 켬)", "あなたの文の添削（既定オン）"))),
