@@ -87,6 +87,19 @@ func (r *TurnResult) WaitFeedback(ctx context.Context) *Feedback {
 	return r.coach.wait(ctx)
 }
 
+// WaitGoals blocks until the coach is done with the turn's user line or
+// coach.timeout has passed (or ctx ends), and returns the room's goals as
+// they then stand, the goals the line achieved included. It returns nil when
+// the room has no goals or the turn had no new user line. It is safe to call
+// from any goroutine, any number of times.
+func (r *TurnResult) WaitGoals(ctx context.Context) []Goal {
+	if r == nil || r.coach == nil {
+		return nil
+	}
+	r.coach.wait(ctx)
+	return r.coach.currentGoals()
+}
+
 // SendMessage plays one chat turn: it stores the user's message, then streams
 // the model's reply to sink and stores it. The user's message is stored before
 // the model is called and stays whatever happens next. If the reply fails, the

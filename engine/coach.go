@@ -27,6 +27,17 @@ type coachRun struct {
 	created chan struct{} // closed once the pending row is written (or could not be)
 	mu      sync.Mutex
 	fb      Feedback
+	goals   []Goal // the room's goals as they stand; nil: the room has none
+}
+
+// currentGoals returns a copy of the room's goals as they stand, or nil.
+func (c *coachRun) currentGoals() []Goal {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.goals == nil {
+		return nil
+	}
+	return append([]Goal{}, c.goals...)
 }
 
 // current returns a copy of the feedback as it stands.

@@ -39,6 +39,7 @@ const (
 	ReasonBusy         Reason = "busy"          // conflict: a reply is still being written in the room
 	ReasonSceneStarted Reason = "scene_started" // conflict: the scene has already been opened
 	ReasonEmailTaken   Reason = "email_taken"   // conflict: an account has this email
+	ReasonEmptyScene   Reason = "empty_scene"   // invalid: a scene ended before the learner said anything
 )
 
 // Error is the one error type that crosses the engine's boundary. Message is safe

@@ -67,6 +67,11 @@ type Feedback struct {
 	// Language is the learner's language the explanations are in.
 	Language  string
 	UpdatedAt time.Time
+	// Goals are the room's goals after the coach read this line (so that a
+	// surface showing the feedback shows the progress too); nil when the
+	// room has none. Not stored with the feedback: a read of stored
+	// feedback (FindFeedback, ListMessages) leaves it nil.
+	Goals []Goal
 }
 
 // FindFeedback returns the feedback of the user message messageID of
