@@ -15,6 +15,9 @@ const (
 	cmdHelp  = "help"
 	cmdHint  = "hint"
 	cmdTrans = "translate"
+	cmdEnd   = "end"
+	// cmdReports lists the learner's reports.
+	cmdReports = "reports"
 	// cmdTranslateMessage is the message context-menu command (its name is
 	// what Discord shows, so it is capitalized).
 	cmdTranslateMessage = "Translate"
@@ -132,6 +135,8 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 		cmd(cmdReset, "Clear this room's conversation", locp("이 방의 대화 지우기", "このルームの会話を消す")),
 		cmd(cmdHint, "What could I say next? (only you see it)", locp("다음에 뭐라고 말할까? (나만 보기)", "次に何と言えばいい？（自分だけに表示）")),
 		cmd(cmdTrans, "Translate the bot's last line (only you see it)", locp("봇의 마지막 대사 번역 (나만 보기)", "ボットの最後のセリフを翻訳（自分だけに表示）")),
+		cmd(cmdEnd, "End this scene and get your report", locp("이 장면을 마치고 리포트 받기", "この場面を終えてレポートを受け取る")),
+		cmd(cmdReports, "Your past scene reports (only you see them)", locp("지난 장면 리포트 (나만 보기)", "過去の場面のレポート（自分だけに表示）")),
 		cmd(cmdHelp, "How to play", locp("사용법", "使い方")),
 		{Type: discordgo.MessageApplicationCommand, Name: cmdTranslateMessage, NameLocalizations: locp("번역", "翻訳"),
 			Contexts: contexts, IntegrationTypes: install},
