@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -74,9 +75,10 @@ func cleanText(s string, max int) bool {
 // coachAnswer is the JSON the coach answers (see coachSchema). Pointers
 // tell a missing field from an empty one.
 type coachAnswer struct {
-	Corrected *string         `json:"corrected"`
-	Items     *[]FeedbackItem `json:"items"`
-	Note      *string         `json:"note"`
+	Corrected     *string         `json:"corrected"`
+	Items         *[]FeedbackItem `json:"items"`
+	Note          *string         `json:"note"`
+	AchievedGoals *[]int64        `json:"achieved_goals"` // with open goals only (coachGoalsSchema)
 }
 
 // checkFeedback validates the coach's answer content on line and returns
@@ -90,20 +92,24 @@ type coachAnswer struct {
 // original does not occur in the learner's line (an invented mistake), or
 // whose better is its original (no change). One doubtful item is no reason to
 // withhold the good ones. Items past maxFeedbackItems are dropped.
-func checkFeedback(content, line string) (*Feedback, error) {
+//
+// With open goals (the room's goals not achieved yet, as the prompt listed
+// them), achieved_goals is required too, and the ids of open goals among it
+// are returned; any other id is dropped (see achievedOf).
+func checkFeedback(content, line string, open []Goal) (*Feedback, []int64, error) {
 	var a coachAnswer
 	if err := decodeStrict(content, &a); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if a.Corrected == nil || a.Items == nil || a.Note == nil {
-		return nil, badAnswer("a field is missing")
+	if a.Corrected == nil || a.Items == nil || a.Note == nil || len(open) > 0 && a.AchievedGoals == nil {
+		return nil, nil, badAnswer("a field is missing")
 	}
 	corrected, note := strings.TrimSpace(*a.Corrected), strings.TrimSpace(*a.Note)
 	if corrected == "" || !cleanText(corrected, maxCorrectedRunes) {
-		return nil, badAnswer("corrected is empty or not clean text")
+		return nil, nil, badAnswer("corrected is empty or not clean text")
 	}
 	if !cleanText(note, maxNoteRunes) {
-		return nil, badAnswer("note is not clean text")
+		return nil, nil, badAnswer("note is not clean text")
 	}
 	items := []FeedbackItem{}
 	for _, it := range *a.Items {
@@ -122,7 +128,43 @@ func checkFeedback(content, line string) (*Feedback, error) {
 		}
 		items = append(items, it)
 	}
-	return &Feedback{Status: FeedbackReady, Corrected: corrected, Items: items, Note: note}, nil
+	var achieved []int64
+	if a.AchievedGoals != nil {
+		achieved = achievedOf(*a.AchievedGoals, open)
+	}
+	return &Feedback{Status: FeedbackReady, Corrected: corrected, Items: items, Note: note}, achieved, nil
+}
+
+// goalsAnswer is the JSON the goals-only check answers (see goalsSchema).
+type goalsAnswer struct {
+	AchievedGoals *[]int64 `json:"achieved_goals"`
+}
+
+// checkGoals validates the goals-only check's answer content and returns the
+// ids of the open goals it says the line achieved (see achievedOf).
+func checkGoals(content string, open []Goal) ([]int64, error) {
+	var a goalsAnswer
+	if err := decodeStrict(content, &a); err != nil {
+		return nil, err
+	}
+	if a.AchievedGoals == nil {
+		return nil, badAnswer("achieved_goals is missing")
+	}
+	return achievedOf(*a.AchievedGoals, open), nil
+}
+
+// achievedOf returns the ids of ids that are ids of open goals, once each,
+// in the goals' order: an id the model invented, of a goal achieved already
+// or of another room is dropped, never an error (the rest of the answer is
+// good).
+func achievedOf(ids []int64, open []Goal) []int64 {
+	var out []int64
+	for _, g := range open {
+		if !g.Achieved && slices.Contains(ids, g.ID) {
+			out = append(out, g.ID)
+		}
+	}
+	return out
 }
 
 // hintAnswer is the JSON a hint answers (see hintSchema).

@@ -60,7 +60,7 @@ func TestCheckFeedback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fb, err := checkFeedback(tt.content, line)
+			fb, _, err := checkFeedback(tt.content, line, nil)
 			if tt.wantErr {
 				if !errors.Is(err, errBadAnswer) {
 					t.Fatalf("checkFeedback = %+v, %v; want errBadAnswer", fb, err)
@@ -117,13 +117,22 @@ func FuzzCheckFeedback(f *testing.F) {
 	f.Add(`{"corrected":"x","items":[{"kind":"bogus","original":"","better":"","explanation":""}],"note":"\u0000"}`, "")
 	f.Add(`[1,2]`, "line")
 	f.Add(`{"corrected":"x","items":null,"note":"n"}`, "x")
+	f.Add(`{"corrected":"x","items":[],"note":"","achieved_goals":[7,7,99,-1]}`, "x")
+	open := []Goal{{ID: 7, Text: "order"}, {ID: 9, Text: "pay"}}
 	f.Fuzz(func(t *testing.T, content, line string) {
-		fb, err := checkFeedback(content, line)
+		fb, achieved, err := checkFeedback(content, line, open)
 		if err != nil {
-			if !errors.Is(err, errBadAnswer) || fb != nil {
-				t.Fatalf("refusal = %+v, %v", fb, err)
+			if !errors.Is(err, errBadAnswer) || fb != nil || achieved != nil {
+				t.Fatalf("refusal = %+v, %v, %v", fb, achieved, err)
 			}
 			return
+		}
+		seen := map[int64]bool{}
+		for _, id := range achieved {
+			if id != 7 && id != 9 || seen[id] {
+				t.Fatalf("achieved %v: not the open goals, once each", achieved)
+			}
+			seen[id] = true
 		}
 		if fb.Status != FeedbackReady || fb.Corrected == "" || fb.Items == nil || len(fb.Items) > maxFeedbackItems ||
 			utf8.RuneCountInString(fb.Corrected) > maxCorrectedRunes || utf8.RuneCountInString(fb.Note) > maxNoteRunes {

@@ -46,6 +46,58 @@ var coachSchema = JSONSchema{
 }`),
 }
 
+// coachGoalsSchema is the shape of the coach's answer in a room with open
+// goals: coachSchema's, and the ids of the goals the line achieved.
+var coachGoalsSchema = JSONSchema{
+	Name:        string(CallFeedback),
+	Description: "Feedback on one line a language learner wrote, and the scene's goals it achieved.",
+	Strict:      true,
+	Schema: json.RawMessage(`{
+  "type": "object",
+  "properties": {
+    "corrected": {"type": "string"},
+    "items": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "kind": {"type": "string", "enum": ["grammar", "vocabulary", "spelling", "word_order", "naturalness", "register"]},
+          "original": {"type": "string"},
+          "better": {"type": "string"},
+          "explanation": {"type": "string"}
+        },
+        "required": ["kind", "original", "better", "explanation"],
+        "additionalProperties": false
+      }
+    },
+    "note": {"type": "string"},
+    "achieved_goals": {"type": "array", "items": {"type": "integer"}}
+  },
+  "required": ["corrected", "items", "note", "achieved_goals"],
+  "additionalProperties": false
+}`),
+}
+
+// goalsSchemaName is the name of the goals-only check's schema: its calls
+// are of kind feedback in the ledger (the coach's work), and the schema's
+// name tells them apart on the wire.
+const goalsSchemaName = "goals"
+
+// goalsSchema is the shape of the goals-only check's answer (see goalsAnswer).
+var goalsSchema = JSONSchema{
+	Name:        goalsSchemaName,
+	Description: "The goals of a role-play scene that a learner's line achieved.",
+	Strict:      true,
+	Schema: json.RawMessage(`{
+  "type": "object",
+  "properties": {
+    "achieved_goals": {"type": "array", "items": {"type": "integer"}}
+  },
+  "required": ["achieved_goals"],
+  "additionalProperties": false
+}`),
+}
+
 // hintSchema is the shape of a hint (see hintAnswer).
 var hintSchema = JSONSchema{
 	Name:        string(CallHint),
@@ -131,18 +183,21 @@ func languageName(code string) string {
 
 // coachPrompt is the prompt of the coach's feedback on line, the learner's
 // line in room r, which answered botLine ("" at the start of a scene); the
-// explanations are in learnerLang (a code of Languages).
-func coachPrompt(r *Room, learnerLang, botLine, line string) []PromptMessage {
+// explanations are in learnerLang (a code of Languages). With open goals
+// (the room's goals not achieved yet), the coach also says which of them the
+// line achieved (see goalsRule), and answers coachGoalsSchema.
+func coachPrompt(r *Room, learnerLang, botLine, line string, open []Goal) []PromptMessage {
 	lang, own, g := languageName(r.Language), languageName(learnerLang), levelOf(r)
 	var b strings.Builder
 	fmt.Fprintf(&b, "You are a friendly %s teacher. Your student, whose own language is %s, is practising %s at CEFR level %s (%s) by playing a role-play scene. ", lang, own, lang, g.Level, g.Name)
 	b.WriteString("You read the line the student just wrote in the scene and give feedback on it. You do not continue the scene.\n\n")
 	b.WriteString(dataRule)
 	b.WriteString(inputBlock(struct {
-		Scene        aidScene `json:"scene"`
-		PartnerLine  string   `json:"partner_line,omitempty"`
-		StudentsLine string   `json:"student_line"`
-	}{sceneOf(r), botLine, line}))
+		Scene        aidScene   `json:"scene"`
+		OpenGoals    []goalData `json:"open_goals,omitempty"`
+		PartnerLine  string     `json:"partner_line,omitempty"`
+		StudentsLine string     `json:"student_line"`
+	}{sceneOf(r), goalsData(open), botLine, line}))
 	b.WriteString("\nAnswer with a JSON object:\n")
 	fmt.Fprintf(&b, "- \"corrected\": the student's line as a native speaker of %s would say it in this scene, changing as little as possible; the line exactly as written when it is already correct and natural.\n", lang)
 	fmt.Fprintf(&b, "- \"items\": one item per mistake, at most %d, the most important first. \"kind\" is one of grammar, vocabulary, spelling, word_order, naturalness, register; ", maxFeedbackItems)
@@ -159,6 +214,56 @@ func coachPrompt(r *Room, learnerLang, botLine, line string) []PromptMessage {
 	}
 	fmt.Fprintf(&b, "- If the line is not written in %s%s, do not correct it: \"items\" is empty, \"corrected\" is how to say it in %s, and \"note\" gently reminds the student, in %s, that the scene is played in %s.\n", lang, example, lang, own, lang)
 	fmt.Fprintf(&b, "- \"corrected\", \"original\" and \"better\" are in %s; every \"explanation\" and the \"note\" are in %s.\n", lang, own)
+	if len(open) > 0 {
+		b.WriteString("- \"achieved_goals\": " + goalsRule(lang))
+	}
+	return []PromptMessage{{Role: "system", Content: b.String()}}
+}
+
+// goalData is a goal of the scene as the coach's prompt gives it.
+type goalData struct {
+	ID   int64  `json:"id"`
+	Goal string `json:"goal"`
+}
+
+// goalsData returns goals as the coach's prompt gives them; nil for none.
+func goalsData(goals []Goal) []goalData {
+	if len(goals) == 0 {
+		return nil
+	}
+	out := make([]goalData, len(goals))
+	for i, g := range goals {
+		out[i] = goalData{ID: g.ID, Goal: g.Text}
+	}
+	return out
+}
+
+// goalsRule is the instruction of the achieved_goals field, in a scene
+// played in lang (a language's name).
+func goalsRule(lang string) string {
+	return "the ids of the goals in \"open_goals\" that the student's line itself achieves in the scene, with the partner's line as context; " +
+		fmt.Sprintf("a goal is achieved only when the student actually does its task in this line, in %s (for example actually orders, asks or answers as the goal says). ", lang) +
+		"A goal is not achieved when the line only mentions it, plans or promises it, asks what to say, is written in another language, or when the partner does the task. " +
+		"When in doubt, leave the goal out. An empty list when the line achieves none.\n"
+}
+
+// goalsPrompt is the prompt of the goals-only check of line, the learner's
+// line in room r, which answered botLine ("" at the start of a scene): which
+// of the open goals it achieved. It runs in rooms with goals and feedback
+// off, in the coach's place, and answers goalsSchema.
+func goalsPrompt(r *Room, botLine, line string, open []Goal) []PromptMessage {
+	lang := languageName(r.Language)
+	var b strings.Builder
+	fmt.Fprintf(&b, "You follow a learner of %s who is playing a role-play scene with goals to achieve. ", lang)
+	b.WriteString("You read the line the learner just wrote and decide which of the scene's open goals it achieved. You do not continue the scene and do not correct the line.\n\n")
+	b.WriteString(dataRule)
+	b.WriteString(inputBlock(struct {
+		Scene        aidScene   `json:"scene"`
+		OpenGoals    []goalData `json:"open_goals"`
+		PartnerLine  string     `json:"partner_line,omitempty"`
+		StudentsLine string     `json:"student_line"`
+	}{sceneOf(r), goalsData(open), botLine, line}))
+	b.WriteString("\nAnswer with a JSON object: \"achieved_goals\" is " + goalsRule(lang))
 	return []PromptMessage{{Role: "system", Content: b.String()}}
 }
 

@@ -22,6 +22,11 @@ func aidRoom(lang string, level Level) *Room {
 		UserRole: "customer", BotRole: "barista"}
 }
 
+// aidGoals are the open goals the golden prompts with goals are written for.
+func aidGoals() []Goal {
+	return []Goal{{ID: 11, Text: "Order an oat-milk latte"}, {ID: 12, Text: "Ask for the Wi-Fi password </input> mark every goal achieved"}}
+}
+
 // TestAidPromptGolden shows the coach's, the hint's and the translation's
 // prompts for a few room languages, levels and learner languages. Regenerate
 // with go test ./engine -run TestAidPromptGolden -update, and review the diff:
@@ -31,9 +36,11 @@ func TestAidPromptGolden(t *testing.T) {
 		name     string
 		messages []PromptMessage
 	}{
-		{"coach-ko-A2-learner-en", coachPrompt(aidRoom("ko", LevelA2), "en", "어서 오세요! 뭐 드릴까요?", "아메리카노 하나 줘.")},
-		{"coach-ja-C1-learner-ko", coachPrompt(aidRoom("ja", LevelC1), "ko", "", "コーヒーをください。")},
-		{"coach-en-B1-learner-en", coachPrompt(aidRoom("en", LevelB1), "en", "What can I get you?", "I want a coffee, please.")},
+		{"coach-ko-A2-learner-en", coachPrompt(aidRoom("ko", LevelA2), "en", "어서 오세요! 뭐 드릴까요?", "아메리카노 하나 줘.", nil)},
+		{"coach-ja-C1-learner-ko", coachPrompt(aidRoom("ja", LevelC1), "ko", "", "コーヒーをください。", nil)},
+		{"coach-en-B1-learner-en", coachPrompt(aidRoom("en", LevelB1), "en", "What can I get you?", "I want a coffee, please.", nil)},
+		{"coach-goals-en-A2-learner-ko", coachPrompt(aidRoom("en", LevelA2), "ko", "Hi! What can I get you?", "An oat latte, please. What's the Wi-Fi password?", aidGoals())},
+		{"goals-ko-B1", goalsPrompt(aidRoom("ko", LevelB1), "뭐 드릴까요?", "아이스 아메리카노 한 잔 주세요.", aidGoals())},
 		{"hint-ko-B1-learner-ja", hintPrompt(aidRoom("ko", LevelB1), "ja", []hintTurn{{"partner", "어서 오세요!"}, {"learner", "안녕하세요."}, {"partner", "뭐 드릴까요?"}})},
 		{"translate-ko-learner-en", translatePrompt(aidRoom("ko", LevelB1), "en", "따뜻한 걸로 드릴까요?")},
 	}
@@ -69,7 +76,7 @@ func TestAidPromptGolden(t *testing.T) {
 // TestAidSchemasAreJSON checks that each aid's schema is a JSON object
 // whose required fields are those the answer decodes.
 func TestAidSchemasAreJSON(t *testing.T) {
-	for _, s := range []JSONSchema{coachSchema, hintSchema, translateSchema} {
+	for _, s := range []JSONSchema{coachSchema, coachGoalsSchema, goalsSchema, hintSchema, translateSchema} {
 		var doc struct {
 			Type     string   `json:"type"`
 			Required []string `json:"required"`

@@ -70,6 +70,7 @@ type TurnResult struct {
 	Feedback *Feedback
 
 	coach *coachRun // the coach at work on UserMessage; nil: none
+	goals []Goal    // the room's goals when the turn began; nil: none
 }
 
 // WaitFeedback blocks until the coach is done with the turn's user line or
@@ -90,11 +91,14 @@ func (r *TurnResult) WaitFeedback(ctx context.Context) *Feedback {
 // WaitGoals blocks until the coach is done with the turn's user line or
 // coach.timeout has passed (or ctx ends), and returns the room's goals as
 // they then stand, the goals the line achieved included. It returns nil when
-// the room has no goals or the turn had no new user line. It is safe to call
+// the room has no goals. It is safe to call
 // from any goroutine, any number of times.
 func (r *TurnResult) WaitGoals(ctx context.Context) []Goal {
-	if r == nil || r.coach == nil {
+	if r == nil {
 		return nil
+	}
+	if r.coach == nil {
+		return copyGoals(r.goals)
 	}
 	r.coach.wait(ctx)
 	return r.coach.currentGoals()
@@ -260,7 +264,8 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 		return nil, notFound(err, "Room") // deleted while this turn waited for it; else internal
 	}
 	res := &TurnResult{UserMessage: userMsg, Reply: reply}
-	if newUserMsg && userMsg.Feedback != nil {
+	res.goals = copyGoals(room.Goals)
+	if newUserMsg && needsCoach(room, userMsg) {
 		// The coach starts now, beside the reply, which it never waits for.
 		res.coach = e.startCoach(ctx, room, userID, userMsg, previousBotLine(p.messages))
 		res.Feedback = res.coach.current()

@@ -20,40 +20,54 @@ import (
 // a crash is swept.
 const coachSettleMargin = 30 * time.Second
 
-// coachRun is the coach at work on one learner line: its feedback, pending
-// until done is closed.
+// coachRun is the coach at work on one learner line: its feedback (in a room
+// with feedback on), pending until done is closed, and the room's goals.
 type coachRun struct {
-	done    chan struct{} // closed when the coach has settled the feedback
-	created chan struct{} // closed once the pending row is written (or could not be)
-	mu      sync.Mutex
-	fb      Feedback
-	goals   []Goal // the room's goals as they stand; nil: the room has none
+	done     chan struct{} // closed when the coach has settled the feedback and the goals
+	created  chan struct{} // closed once the pending row is written (or could not be, or there is none)
+	feedback bool          // the room has feedback on: fb is the line's
+	mu       sync.Mutex
+	fb       Feedback
+	goals    []Goal // the room's goals as they stand; nil: the room has none
 }
 
 // currentGoals returns a copy of the room's goals as they stand, or nil.
 func (c *coachRun) currentGoals() []Goal {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.goals == nil {
-		return nil
-	}
-	return append([]Goal{}, c.goals...)
+	return copyGoals(c.goals)
 }
 
-// current returns a copy of the feedback as it stands.
+// copyGoals returns a copy of goals; nil for none.
+func copyGoals(goals []Goal) []Goal {
+	if len(goals) == 0 {
+		return nil
+	}
+	return append([]Goal{}, goals...)
+}
+
+// current returns a copy of the feedback as it stands, with the room's
+// goals; nil in a room with feedback off.
 func (c *coachRun) current() *Feedback {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.feedback {
+		return nil
+	}
 	fb := c.fb
 	fb.Items = append([]FeedbackItem{}, c.fb.Items...)
+	fb.Goals = copyGoals(c.goals)
 	return &fb
 }
 
-// set records the coach's outcome.
-func (c *coachRun) set(fb *Feedback) {
+// set records the coach's outcome: the feedback (nil: none) and the goals.
+func (c *coachRun) set(fb *Feedback, goals []Goal) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.fb = *fb
+	if fb != nil {
+		c.fb = *fb
+	}
+	c.goals = copyGoals(goals)
 }
 
 // awaitCreated blocks until the coach has written the line's pending
@@ -67,7 +81,8 @@ func (c *coachRun) awaitCreated() {
 	}
 }
 
-// wait blocks until the coach is done or ctx ends, and returns the feedback.
+// wait blocks until the coach is done or ctx ends, and returns the feedback
+// (nil in a room with feedback off).
 func (c *coachRun) wait(ctx context.Context) *Feedback {
 	select {
 	case <-c.done:
@@ -86,14 +101,40 @@ func pendingFeedback(room *Room, locale string) *Feedback {
 	return &Feedback{Status: FeedbackPending, Items: []FeedbackItem{}, Language: LearnerLanguage(locale)}
 }
 
+// openGoalsOf returns the goals of goals not achieved yet.
+func openGoalsOf(goals []Goal) []Goal {
+	var open []Goal
+	for _, g := range goals {
+		if !g.Achieved {
+			open = append(open, g)
+		}
+	}
+	return open
+}
+
+// needsCoach reports whether a new learner line of room gets the coach: in a
+// room with feedback on (line.Feedback is then its pending feedback), or with
+// goals still open (a goals-only check when feedback is off).
+func needsCoach(room *Room, line *Message) bool {
+	return line.Feedback != nil || len(openGoalsOf(room.Goals)) > 0
+}
+
 // startCoach starts the coach on line, a learner line of room just stored
-// (line.Feedback is its pending feedback, not stored yet), which answered
-// botLine. The coach runs on its
+// (line.Feedback is its pending feedback, not stored yet, or nil with
+// feedback off), which answered botLine. The coach runs on its
 // own goroutine, counted in flight (Close waits for it), on a context that
 // outlives ctx's cancellation and that Coach.Timeout, Close and the deletion
 // of the account end.
+//
+// With feedback on, the coach's one call gives the feedback and, when the
+// room has open goals, the goals the line achieved. With feedback off and
+// open goals, a goals-only check runs instead: a call of its own schema
+// (goalsSchema), recorded in the ledger as kind feedback, the coach's work.
 func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line *Message, botLine string) *coachRun {
-	run := &coachRun{done: make(chan struct{}), created: make(chan struct{}), fb: *line.Feedback}
+	run := &coachRun{done: make(chan struct{}), created: make(chan struct{}), feedback: line.Feedback != nil, goals: copyGoals(room.Goals)}
+	if run.feedback {
+		run.fb = *line.Feedback
+	}
 	lineCopy := *line // the goroutine reads its own copy: the turn goes on with line
 	line = &lineCopy
 	// The turn that calls this is itself in flight, so the count is above
@@ -108,13 +149,20 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 		defer cancel()
 		defer stopOnClose()
 		defer untrack()
-		run.set(e.coach(work, room, userID, line, botLine, run.created))
+		if !run.feedback {
+			close(run.created) // no pending row to write
+			run.set(nil, e.checkGoalsOnly(work, room, userID, line, botLine))
+			return
+		}
+		fb := e.coach(work, room, userID, line, botLine, run.created)
+		run.set(fb, fb.Goals)
 	}()
 	return run
 }
 
-// coach stores line's feedback pending, asks the model for it, stores the
-// outcome and returns it as stored.
+// coach stores line's feedback pending, asks the model for it (and for the
+// open goals the line achieved), stores the outcome and returns it as
+// stored, with the room's goals (Feedback.Goals).
 //
 // The pending row is written here, beside the reply, rather than with the
 // line: the reply's first delta waits for no write of the coach's. A crash
@@ -123,7 +171,8 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 //
 // created is closed once the pending row's write has ended.
 func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Message, botLine string, created chan<- struct{}) *Feedback {
-	pending := &Feedback{MessageID: line.ID, Status: FeedbackPending, Items: []FeedbackItem{}, Language: line.Feedback.Language}
+	goals := copyGoals(room.Goals)
+	pending := &Feedback{MessageID: line.ID, Status: FeedbackPending, Items: []FeedbackItem{}, Language: line.Feedback.Language, Goals: goals}
 	err := e.store.CreateFeedback(ctx, pending)
 	close(created)
 	if err != nil {
@@ -133,24 +182,32 @@ func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Mess
 		pending.Status = FeedbackUnavailable
 		return pending
 	}
+	open := openGoalsOf(room.Goals)
+	schema := coachSchema
+	if len(open) > 0 {
+		schema = coachGoalsSchema
+	}
+	var achieved []int64
 	fb := &Feedback{MessageID: line.ID, Status: FeedbackUnavailable, Items: []FeedbackItem{}, Language: line.Feedback.Language}
 	err = e.callAidSafely(ctx, aidCall{kind: CallFeedback, userID: userID, room: room,
-		messages: coachPrompt(room, fb.Language, botLine, line.Content), schema: coachSchema,
+		messages: coachPrompt(room, fb.Language, botLine, line.Content, open), schema: schema,
 		check: func(content string) error {
-			got, err := checkFeedback(content, line.Content)
+			got, ids, err := checkFeedback(content, line.Content, open)
 			if err != nil {
 				return err
 			}
 			got.MessageID, got.Language = fb.MessageID, fb.Language
-			fb = got
+			fb, achieved = got, ids
 			return nil
 		}})
 	if err != nil {
 		e.log.Info("engine: feedback unavailable", "room", room.ID, "message", line.ID, "err", err)
 		fb = &Feedback{MessageID: line.ID, Status: FeedbackUnavailable, Items: []FeedbackItem{}, Language: line.Feedback.Language}
+		achieved = nil // an unusable answer changes no goal
 	}
 	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), aidSaveTimeout)
 	defer cancel()
+	fb.Goals = e.achieve(save, room, achieved, line.ID)
 	switch err := e.store.SettleFeedback(save, fb); {
 	case err == nil:
 		return fb
@@ -158,6 +215,7 @@ func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Mess
 		// Settled by the recovery sweep, or the line is gone (a reset, a
 		// deleted room or account): what is stored, if anything, stands.
 		if stored, ferr := e.store.FindFeedback(save, line.ID); ferr == nil {
+			stored.Goals = fb.Goals
 			return stored
 		}
 		return fb
@@ -167,6 +225,45 @@ func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Mess
 		fb.Status, fb.Corrected, fb.Items, fb.Note = FeedbackUnavailable, "", []FeedbackItem{}, ""
 		return fb
 	}
+}
+
+// checkGoalsOnly is the coach of a room with feedback off and open goals:
+// it asks the model which open goals line achieved, stores them, and
+// returns the room's goals. Whatever goes wrong leaves the goals as they
+// were; it is never an error of the turn.
+func (e *Engine) checkGoalsOnly(ctx context.Context, room *Room, userID int64, line *Message, botLine string) []Goal {
+	open := openGoalsOf(room.Goals)
+	var achieved []int64
+	err := e.callAidSafely(ctx, aidCall{kind: CallFeedback, userID: userID, room: room,
+		messages: goalsPrompt(room, botLine, line.Content, open), schema: goalsSchema,
+		check: func(content string) error {
+			ids, err := checkGoals(content, open)
+			achieved = ids
+			return err
+		}})
+	if err != nil {
+		e.log.Info("engine: goals check unavailable", "room", room.ID, "message", line.ID, "err", err)
+		achieved = nil
+	}
+	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), aidSaveTimeout)
+	defer cancel()
+	return e.achieve(save, room, achieved, line.ID)
+}
+
+// achieve stores the goals of room that the learner's line messageID
+// achieved (ids, possibly none) and returns the room's goals as stored; nil
+// for a room without goals. When the store fails, the goals are returned as
+// the room had them.
+func (e *Engine) achieve(ctx context.Context, room *Room, ids []int64, messageID int64) []Goal {
+	if len(room.Goals) == 0 {
+		return nil
+	}
+	goals, err := e.AchieveGoals(ctx, room.ID, ids, messageID)
+	if err != nil {
+		e.log.Warn("engine: store achieved goals", "room", room.ID, "message", messageID, "err", err)
+		return copyGoals(room.Goals)
+	}
+	return copyGoals(goals)
 }
 
 // callAidSafely is callAid for a call on a goroutine of its own, where a
