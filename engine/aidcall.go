@@ -18,6 +18,10 @@ type aidCall struct {
 	schema   JSONSchema
 	// check validates the answer's content; its error makes the call failed.
 	check func(content string) error
+	// maxTokens bounds the answer; 0: Coach.MaxTokens.
+	maxTokens int
+	// timeout bounds the call; 0: Coach.Timeout.
+	timeout time.Duration
 }
 
 // errAidInvalid is the public error of an aid whose answer was not usable.
@@ -29,14 +33,22 @@ func errAidInvalid(err error) *Error {
 // day's allowance (refused: rate_limited), calls the model within
 // Coach.Timeout, checks the answer, and records the call in the ledger with
 // its kind, settling the hold, whatever the outcome once the model was
-// called. The call runs on ctx, which the caller bounds.
+// called. The call runs on ctx, which the caller bounds; the call's own
+// bounds are c.maxTokens and c.timeout (the coach's by default).
 func (e *Engine) callAid(ctx context.Context, c aidCall) error {
 	prompt := 0
 	for _, m := range c.messages {
 		prompt += e.tokens.Count(m.Content) + tokensPerMessage
 	}
 	now := e.now().UTC()
-	hold, err := e.reserveCall(ctx, c.userID, now, prompt+e.cfg.Coach.MaxTokens)
+	maxTokens, timeout := c.maxTokens, c.timeout
+	if maxTokens <= 0 {
+		maxTokens = e.cfg.Coach.MaxTokens
+	}
+	if timeout <= 0 {
+		timeout = e.cfg.Coach.Timeout
+	}
+	hold, err := e.reserveCall(ctx, c.userID, now, prompt+maxTokens)
 	if err != nil {
 		return err
 	}
@@ -46,14 +58,14 @@ func (e *Engine) callAid(ctx context.Context, c aidCall) error {
 	if model == "" {
 		model = e.cfg.Models.For(c.room)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, e.cfg.Coach.Timeout)
+	callCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := e.now()
 	res, callErr := e.model.Complete(callCtx, StructuredRequest{
 		Kind:      c.kind,
 		Model:     model,
 		Messages:  c.messages,
-		MaxTokens: e.cfg.Coach.MaxTokens,
+		MaxTokens: maxTokens,
 		User:      strconv.FormatInt(c.userID, 10),
 		Schema:    c.schema,
 	})

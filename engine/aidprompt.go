@@ -98,6 +98,49 @@ var goalsSchema = JSONSchema{
 }`),
 }
 
+// reportSchema is the shape of an end-of-scene report (see reportAnswer).
+var reportSchema = JSONSchema{
+	Name:        string(CallReport),
+	Description: "The report at the end of a role-play scene a language learner played.",
+	Strict:      true,
+	Schema: json.RawMessage(`{
+  "type": "object",
+  "properties": {
+    "summary": {"type": "string"},
+    "mistakes": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "kind": {"type": "string", "enum": ["grammar", "vocabulary", "spelling", "word_order", "naturalness", "register"]},
+          "original": {"type": "string"},
+          "better": {"type": "string"},
+          "explanation": {"type": "string"}
+        },
+        "required": ["kind", "original", "better", "explanation"],
+        "additionalProperties": false
+      }
+    },
+    "vocabulary": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "term": {"type": "string"},
+          "meaning": {"type": "string"},
+          "example": {"type": "string"}
+        },
+        "required": ["term", "meaning", "example"],
+        "additionalProperties": false
+      }
+    },
+    "next_steps": {"type": "array", "items": {"type": "string"}}
+  },
+  "required": ["summary", "mistakes", "vocabulary", "next_steps"],
+  "additionalProperties": false
+}`),
+}
+
 // hintSchema is the shape of a hint (see hintAnswer).
 var hintSchema = JSONSchema{
 	Name:        string(CallHint),
@@ -306,5 +349,43 @@ func translatePrompt(r *Room, learnerLang, text string) []PromptMessage {
 	}{r.Situation, text}))
 	fmt.Fprintf(&b, "\nAnswer with a JSON object: \"text\" is the line translated into natural %s, keeping its meaning, tone and politeness. ", own)
 	b.WriteString("Translate only the line; use the situation only to choose the right meaning. Do not explain or add anything.\n")
+	return []PromptMessage{{Role: "system", Content: b.String()}}
+}
+
+// reportTurn is one line of the conversation as the report's prompt gives
+// it: a learner line with the coach's feedback items stored on it.
+type reportTurn struct {
+	Speaker  string         `json:"speaker"` // learner or partner
+	Text     string         `json:"text"`
+	Feedback []FeedbackItem `json:"feedback,omitempty"`
+}
+
+// reportPrompt is the prompt of the end-of-scene report of room r, written
+// in learnerLang, from its goals as stored and its conversation (oldest
+// first, the newest that fit the report's budget).
+func reportPrompt(r *Room, learnerLang string, goals []ReportGoal, conversation []reportTurn) []PromptMessage {
+	lang, own, g := languageName(r.Language), languageName(learnerLang), levelOf(r)
+	var b strings.Builder
+	fmt.Fprintf(&b, "You are a friendly %s teacher. Your student, whose own language is %s, has just finished a role-play scene in %s at CEFR level %s (%s). ", lang, own, lang, g.Level, g.Name)
+	b.WriteString("You write the student's report on the scene. You do not continue the scene.\n\n")
+	b.WriteString(dataRule)
+	b.WriteString(inputBlock(struct {
+		Scene        aidScene     `json:"scene"`
+		Goals        []ReportGoal `json:"goals,omitempty"`
+		Conversation []reportTurn `json:"conversation"`
+	}{sceneOf(r), goals, conversation}))
+	b.WriteString("\nIn \"conversation\", the \"feedback\" of a learner line lists the mistakes found in it as the scene went on.\n")
+	b.WriteString("\nAnswer with a JSON object:\n")
+	fmt.Fprintf(&b, "- \"summary\": two or three short, warm sentences in %s on how the scene went: what the student managed, and the goals reached or not.\n", own)
+	fmt.Fprintf(&b, "- \"mistakes\": the student's recurring mistakes, at most %d, the most important first, one item per kind of mistake with a typical example. ", maxReportMistakes)
+	b.WriteString("\"kind\" is one of grammar, vocabulary, spelling, word_order, naturalness, register; \"original\" is a wrong fragment copied exactly from one of the learner's lines; ")
+	fmt.Fprintf(&b, "\"better\" is what to write instead, in %s; \"explanation\" is one or two short sentences in %s on the rule behind it. An empty list when the student made no real mistake.\n", lang, own)
+	fmt.Fprintf(&b, "- \"vocabulary\": %d to %d useful words and phrases of this scene for the student's level, the most useful first: ", minReportVocabulary, maxReportVocabulary)
+	fmt.Fprintf(&b, "\"term\" is the word or phrase in %s, in its dictionary form; \"meaning\" is its meaning in %s; \"example\" is one sentence of the conversation that uses it (in any form), copied exactly, character for character.\n", lang, own)
+	fmt.Fprintf(&b, "- \"next_steps\": one or two short things, in %s, that the student could practise next.\n", own)
+	b.WriteString("\nRules:\n")
+	b.WriteString("- Use only the conversation: do not invent lines, mistakes or words that are not in it.\n")
+	b.WriteString("- Do not judge whether the goals were reached: \"goals\" says it.\n")
+	fmt.Fprintf(&b, "- \"original\", \"better\", \"term\" and \"example\" are in %s; \"summary\", every \"explanation\", every \"meaning\" and \"next_steps\" are in %s.\n", lang, own)
 	return []PromptMessage{{Role: "system", Content: b.String()}}
 }

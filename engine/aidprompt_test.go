@@ -42,6 +42,11 @@ func TestAidPromptGolden(t *testing.T) {
 		{"coach-goals-en-A2-learner-ko", coachPrompt(aidRoom("en", LevelA2), "ko", "Hi! What can I get you?", "An oat latte, please. What's the Wi-Fi password?", aidGoals())},
 		{"goals-ko-B1", goalsPrompt(aidRoom("ko", LevelB1), "뭐 드릴까요?", "아이스 아메리카노 한 잔 주세요.", aidGoals())},
 		{"hint-ko-B1-learner-ja", hintPrompt(aidRoom("ko", LevelB1), "ja", []hintTurn{{"partner", "어서 오세요!"}, {"learner", "안녕하세요."}, {"partner", "뭐 드릴까요?"}})},
+		{"report-ko-A2-learner-en", reportPrompt(aidRoom("ko", LevelA2), "en",
+			[]ReportGoal{{Text: "Order an iced americano", Achieved: true}, {Text: "Ask for the receipt", Achieved: false}},
+			[]reportTurn{{Speaker: speakerPartner, Text: "어서 오세요! 뭐 드릴까요?"},
+				{Speaker: speakerLearner, Text: "아이스 아메리카노 하나 줘.", Feedback: []FeedbackItem{{Kind: IssueRegister, Original: "줘", Better: "주세요", Explanation: "Use polite speech with staff."}}},
+				{Speaker: speakerPartner, Text: "네, 4500원입니다."}})},
 		{"translate-ko-learner-en", translatePrompt(aidRoom("ko", LevelB1), "en", "따뜻한 걸로 드릴까요?")},
 	}
 	for _, c := range cases {
@@ -76,7 +81,7 @@ func TestAidPromptGolden(t *testing.T) {
 // TestAidSchemasAreJSON checks that each aid's schema is a JSON object
 // whose required fields are those the answer decodes.
 func TestAidSchemasAreJSON(t *testing.T) {
-	for _, s := range []JSONSchema{coachSchema, coachGoalsSchema, goalsSchema, hintSchema, translateSchema} {
+	for _, s := range []JSONSchema{coachSchema, coachGoalsSchema, goalsSchema, reportSchema, hintSchema, translateSchema} {
 		var doc struct {
 			Type     string   `json:"type"`
 			Required []string `json:"required"`

@@ -2,7 +2,33 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"time"
+)
+
+// The report's own bounds.
+const (
+	// reportMaxTokens bounds a report's answer (max_tokens, held in the
+	// daily allowance until the call settles): room for 15 words, a few
+	// mistakes and the summary in any language.
+	reportMaxTokens = 2500
+	// reportTimeout bounds a report's model call; its answer is longer than
+	// any other aid's.
+	reportTimeout = 90 * time.Second
+	// reportTranscriptTokens is the most tokens of conversation (lines and
+	// their feedback) a report's prompt shows: the newest that fit (and
+	// never more than the room's own prompt window).
+	reportTranscriptTokens = 6000
+	// reportPageSize is how many messages a report reads from the store at a time.
+	reportPageSize = 100
+	// maxSceneRunes bounds the scene name a report keeps when the room has no title.
+	maxSceneRunes = 80
+)
+
+// The speakers of a conversation as the aids' prompts give it.
+const (
+	speakerLearner = "learner"
+	speakerPartner = "partner"
 )
 
 // Report is the end-of-scene report of a room: what the learner did in the
@@ -59,6 +85,7 @@ type VocabularyItem struct {
 // VocabularyEntry is a word of a report with the scene it came from.
 type VocabularyEntry struct {
 	VocabularyItem
+	ID        int64 // the entry's id; pages of the list are cut by it
 	ReportID  int64
 	RoomID    int64  // 0 once the room is deleted
 	Scene     string // the room's title at the time of the report
@@ -73,26 +100,166 @@ type VocabularyEntry struct {
 // invalid (reason empty_scene); another user's room is not_found; an answer
 // of the model that cannot be used is model_unavailable, and nothing is
 // stored.
+//
+// The report's goals are the room's goals as stored when the report is made,
+// not the model's opinion. The conversation shown to the model is the newest
+// that fits reportTranscriptTokens, feedback included; feedback the coach is
+// still writing on the last line is not waited for.
 func (e *Engine) EndScene(ctx context.Context, userID, roomID int64, locale string) (*Report, error) {
-	return e.endScene(ctx, userID, roomID, locale)
+	room, err := e.FindRoom(ctx, userID, roomID)
+	if err != nil {
+		return nil, err
+	}
+	conversation, err := e.reportConversation(ctx, room.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !hasLearnerLine(conversation) {
+		return nil, invalidBecause(ReasonEmptyScene, "room_id", "Say something in the scene before you end it.")
+	}
+	end, err := e.startAid(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	goals := make([]ReportGoal, len(room.Goals))
+	for i, g := range room.Goals {
+		goals[i] = ReportGoal{Text: g.Text, Achieved: g.Achieved}
+	}
+	lang := LearnerLanguage(locale)
+	ctx, done := e.aidContext(ctx, userID)
+	defer done()
+	var report *Report
+	err = e.callAid(ctx, aidCall{kind: CallReport, userID: userID, room: room,
+		messages: reportPrompt(room, lang, goals, conversation), schema: reportSchema,
+		maxTokens: reportMaxTokens, timeout: reportTimeout,
+		check: func(content string) (err error) {
+			report, err = checkReport(content, conversation)
+			return err
+		}})
+	if err != nil {
+		return nil, err
+	}
+	report.RoomID, report.ScenarioID, report.Scene, report.Language, report.Goals = room.ID, room.ScenarioID, sceneName(room), lang, goals
+	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), aidSaveTimeout)
+	defer cancel()
+	if err := e.store.CreateReport(save, userID, report); err != nil {
+		return nil, notFound(err, "Room") // deleted meanwhile; else internal
+	}
+	return report, nil
+}
+
+// sceneName is the name a report keeps of room's scene: its title, else the
+// start of its situation.
+func sceneName(room *Room) string {
+	if t := strings.TrimSpace(room.Title); t != "" {
+		return t
+	}
+	return truncateRunes(strings.Join(strings.Fields(room.Situation), " "), maxSceneRunes)
+}
+
+// hasLearnerLine reports whether conversation has a line of the learner's.
+func hasLearnerLine(conversation []reportTurn) bool {
+	for _, t := range conversation {
+		if t.Speaker == speakerLearner {
+			return true
+		}
+	}
+	return false
+}
+
+// reportConversation returns the newest complete lines of roomID, oldest
+// first, with the feedback items stored on the learner's lines, as many as
+// fit reportTranscriptTokens (and the room's prompt window), counted as the
+// engine counts a prompt.
+func (e *Engine) reportConversation(ctx context.Context, roomID int64) ([]reportTurn, error) {
+	budget := min(reportTranscriptTokens, e.maxHistoryTokens())
+	var newest []*Message // newest first
+	used := 0
+	full := false
+	for cursor := int64(0); !full; {
+		page, err := e.store.ListMessages(ctx, roomID, cursor, reportPageSize)
+		if err != nil {
+			return nil, Internal(err)
+		}
+		if err := e.attachFeedback(ctx, page); err != nil {
+			return nil, err
+		}
+		for _, m := range page {
+			if m.Status != StatusComplete || strings.TrimSpace(m.Content) == "" {
+				continue
+			}
+			cost := m.TokenCount + tokensPerMessage
+			if m.Feedback != nil && m.Feedback.Status == FeedbackReady {
+				for _, it := range m.Feedback.Items {
+					cost += e.tokens.Count(it.Original+it.Better+it.Explanation) + tokensPerMessage
+				}
+			}
+			if used+cost > budget {
+				full = true
+				break
+			}
+			used += cost
+			newest = append(newest, m)
+		}
+		if len(page) < reportPageSize {
+			break
+		}
+		cursor = page[len(page)-1].ID
+	}
+	out := make([]reportTurn, 0, len(newest))
+	for i := len(newest) - 1; i >= 0; i-- {
+		m := newest[i]
+		t := reportTurn{Speaker: speakerPartner, Text: m.Content}
+		if m.Role == RoleUser {
+			t.Speaker = speakerLearner
+			if m.Feedback != nil && m.Feedback.Status == FeedbackReady && len(m.Feedback.Items) > 0 {
+				t.Feedback = m.Feedback.Items
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // ListReports returns userID's reports, newest first, paginated like
 // ListRooms (Page, cursor of the next page; "" at the end).
 func (e *Engine) ListReports(ctx context.Context, userID int64, p Page) ([]*Report, string, error) {
-	return e.listReports(ctx, userID, p)
+	before, limit, err := e.page(p)
+	if err != nil {
+		return nil, "", err
+	}
+	reports, err := e.store.ListReports(ctx, userID, before, limit+1)
+	if err != nil {
+		return nil, "", Internal(err)
+	}
+	reports, next := cutPage(reports, limit, func(r *Report) int64 { return r.ID })
+	return reports, next, nil
 }
 
 // FindReport returns userID's report id, or not_found (another user's
 // report included).
 func (e *Engine) FindReport(ctx context.Context, userID, id int64) (*Report, error) {
-	return e.findReport(ctx, userID, id)
+	r, err := e.store.FindReport(ctx, userID, id)
+	if err != nil {
+		return nil, notFound(err, "Report")
+	}
+	return r, nil
 }
 
-// ListVocabulary returns the words of all of userID's reports, newest first
-// (by report, then in the report's order), paginated like ListRooms.
+// ListVocabulary returns the words of all of userID's reports, newest report
+// first and each report's words in its order, paginated like ListRooms.
 func (e *Engine) ListVocabulary(ctx context.Context, userID int64, p Page) ([]*VocabularyEntry, string, error) {
-	return e.listVocabulary(ctx, userID, p)
+	before, limit, err := e.page(p)
+	if err != nil {
+		return nil, "", err
+	}
+	words, err := e.store.ListVocabulary(ctx, userID, before, limit+1)
+	if err != nil {
+		return nil, "", Internal(err)
+	}
+	words, next := cutPage(words, limit, func(w *VocabularyEntry) int64 { return w.ID })
+	return words, next, nil
 }
 
 // AllGoalsAchieved reports whether goals has at least one goal and every

@@ -17,6 +17,26 @@ type Store interface {
 	UsageStore
 	BindingStore
 	AidStore
+	ReportStore
+}
+
+// ReportStore keeps the end-of-scene reports and their words. Every method
+// is scoped to ownerID.
+type ReportStore interface {
+	// CreateReport inserts r, a report of ownerID's room r.RoomID, and its
+	// Vocabulary, in one transaction, and sets r.ID and r.CreatedAt. A room
+	// that is not ownerID's (or is gone) is ErrNotFound.
+	CreateReport(ctx context.Context, ownerID int64, r *Report) error
+	// FindReport returns ownerID's report id, vocabulary included, else ErrNotFound.
+	FindReport(ctx context.Context, ownerID, id int64) (*Report, error)
+	// ListReports returns at most limit of ownerID's reports with ID <
+	// beforeID (beforeID 0: from the newest), newest first, vocabulary
+	// included.
+	ListReports(ctx context.Context, ownerID, beforeID int64, limit int) ([]*Report, error)
+	// ListVocabulary returns at most limit of the words of ownerID's reports
+	// with ID < beforeID (beforeID 0: from the newest), newest report first
+	// and each report's words in its order.
+	ListVocabulary(ctx context.Context, ownerID, beforeID int64, limit int) ([]*VocabularyEntry, error)
 }
 
 // UserStore keeps users and their platform identities.

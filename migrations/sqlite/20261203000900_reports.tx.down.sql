@@ -1,0 +1,5 @@
+DROP TABLE report_vocabulary;
+
+--bun:split
+
+DROP TABLE reports;
