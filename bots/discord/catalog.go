@@ -61,6 +61,23 @@ const (
 	msgTranslation    msg = "translation"
 	msgNothingToTrans msg = "nothing_to_translate"
 	msgNotMyLine      msg = "not_my_line"
+
+	// Scenes with goals, and their reports.
+	msgNeedScene msg = "need_scene"
+	msgYourGoals msg = "your_goals"
+	msgAllGoals  msg = "all_goals"
+
+	msgReportTitle    msg = "report_title"
+	msgReportGoals    msg = "report_goals"
+	msgReportMistakes msg = "report_mistakes"
+	msgReportWords    msg = "report_words"
+	msgReportNext     msg = "report_next"
+	msgReportFooter   msg = "report_footer"
+	msgReportCut      msg = "report_cut"
+	msgReportsNone    msg = "reports_none"
+	msgReportsHeader  msg = "reports_header"
+	msgReportPick     msg = "report_pick"
+	msgNoReport       msg = "no_report"
 )
 
 // issueText names each kind of issue the coach finds, in every language.
@@ -78,25 +95,28 @@ var issueText = map[engine.IssueKind]map[string]string{
 var catalog = map[msg]map[string]string{
 	msgHelp: {
 		"en": "**chatplay**: role-play a scene with me in the language you are learning.\n" +
-			"`/room new` make a room (language, situation, your role, my role)\n`/room list` your rooms\n" +
+			"`/room new` make a room: a ready `scenario` with goals, or your own situation and roles\n`/room list` your rooms\n" +
 			"`/room enter` open a thread for a room; write there and I answer in character\n" +
 			"`/room edit`, `/room delete` change or remove a room\n`/say` speak in this thread's room (or your active room)\n" +
 			"`/retry` a new version of my last reply\n`/reset` clear the conversation\n" +
 			"`/hint` what you could say next\n`/translate` my last line in your language (or: a line of mine ▸ Apps ▸ Translate)\n" +
+			"`/end` end the scene and get your report\n`/reports` your past reports\n" +
 			"After each of your lines I show you, and only you, how to say it better (`/room edit` with `feedback` turns it off; `level` sets your level).",
 		"ko": "**chatplay**: 배우고 있는 언어로 저와 상황극을 해 보세요.\n" +
-			"`/room new` 방 만들기 (언어, 상황, 내 역할, 봇 역할)\n`/room list` 내 방 목록\n" +
+			"`/room new` 방 만들기: 목표가 있는 `scenario`를 고르거나 상황과 역할을 직접 입력\n`/room list` 내 방 목록\n" +
 			"`/room enter` 방의 스레드 열기: 스레드에 쓰면 제가 역할대로 답합니다\n" +
 			"`/room edit`, `/room delete` 방 수정·삭제\n`/say` 이 스레드의 방(또는 현재 방)에 말하기\n" +
 			"`/retry` 마지막 답을 다시 쓰기\n`/reset` 대화 지우기\n" +
 			"`/hint` 다음에 할 말 힌트\n`/translate` 제 마지막 대사 번역 (또는 제 대사 ▸ 앱 ▸ 번역)\n" +
+			"`/end` 장면을 마치고 리포트 받기\n`/reports` 지난 리포트\n" +
 			"말할 때마다 더 자연스러운 표현을 나에게만 보여 드려요 (`/room edit`의 `feedback`으로 끄기, `level`로 수준 설정).",
 		"ja": "**chatplay**: 学んでいる言語で私とロールプレイをしましょう。\n" +
-			"`/room new` ルームを作る（言語、場面、あなたの役、私の役）\n`/room list` ルーム一覧\n" +
+			"`/room new` ルームを作る：目標つきの `scenario` を選ぶか、場面と役を自分で書く\n`/room list` ルーム一覧\n" +
 			"`/room enter` ルームのスレッドを開く：スレッドに書くと役になりきって答えます\n" +
 			"`/room edit`・`/room delete` ルームの編集・削除\n`/say` このスレッドのルーム（または現在のルーム）で話す\n" +
 			"`/retry` 最後の返事を書き直す\n`/reset` 会話を消す\n" +
 			"`/hint` 次に言えることのヒント\n`/translate` 私の最後のセリフを翻訳（または私のセリフ ▸ アプリ ▸ 翻訳）\n" +
+			"`/end` 場面を終えてレポートを受け取る\n`/reports` 過去のレポート\n" +
 			"話すたびに、より自然な言い方をあなただけに表示します（`/room edit` の `feedback` でオフ、`level` でレベル設定）。",
 	},
 	msgRoomCreated: {"en": "Room **%s** is ready. Use `/room enter` to begin.", "ko": "**%s** 방을 만들었습니다. `/room enter`로 시작하세요.", "ja": "ルーム **%s** を作りました。`/room enter` で始めましょう。"},
@@ -162,6 +182,25 @@ var catalog = map[msg]map[string]string{
 		"ja": "このルームではまだ何も話していません。"},
 	msgNotMyLine: {"en": "I can translate only my own lines of the room you play here.", "ko": "여기서 연습하는 방의 제 대사만 번역할 수 있어요.",
 		"ja": "ここで練習しているルームの私のセリフだけ翻訳できます。"},
+	msgNeedScene: {"en": "Choose a `scenario`, or write the `situation`, `your_role` and `bot_role` of your own scene.",
+		"ko": "`scenario`를 고르거나, 직접 만들 장면의 `situation`, `your_role`, `bot_role`을 모두 입력하세요.",
+		"ja": "`scenario` を選ぶか、自分の場面の `situation`・`your_role`・`bot_role` をすべて書いてください。"},
+	msgYourGoals: {"en": "Your goals in this scene:", "ko": "이 장면의 목표:", "ja": "この場面の目標："},
+	msgAllGoals: {"en": "🎉 Every goal of this scene is achieved! End the scene with `/end` to get your report.",
+		"ko": "🎉 이 장면의 목표를 모두 달성했어요! `/end`로 장면을 마치고 리포트를 받아 보세요.",
+		"ja": "🎉 この場面の目標をすべて達成しました！`/end` で場面を終えてレポートを受け取りましょう。"},
+	msgReportTitle:    {"en": "📝 Report: %s", "ko": "📝 리포트: %s", "ja": "📝 レポート：%s"},
+	msgReportGoals:    {"en": "🎯 Goals %s", "ko": "🎯 목표 %s", "ja": "🎯 目標 %s"},
+	msgReportMistakes: {"en": "✍️ Mistakes to work on", "ko": "✍️ 고칠 점", "ja": "✍️ 直したい点"},
+	msgReportWords:    {"en": "📚 Words and phrases", "ko": "📚 단어와 표현", "ja": "📚 単語と表現"},
+	msgReportNext:     {"en": "➡️ Practise next", "ko": "➡️ 다음 연습", "ja": "➡️ 次の練習"},
+	msgReportFooter: {"en": "Play again: /reset · your reports: /reports", "ko": "다시 하기: /reset · 내 리포트: /reports",
+		"ja": "もう一度：/reset · レポート一覧：/reports"},
+	msgReportCut:     {"en": "(more than Discord can show)", "ko": "(Discord에 다 보여 줄 수 없는 분량)", "ja": "（Discord に表示しきれない分）"},
+	msgReportsNone:   {"en": "You have no reports yet. Play a scene and end it with `/end`.", "ko": "아직 리포트가 없어요. 장면을 연습하고 `/end`로 마치세요.", "ja": "まだレポートがありません。場面を練習して `/end` で終えましょう。"},
+	msgReportsHeader: {"en": "Your reports, newest first:", "ko": "내 리포트 (최신순):", "ja": "あなたのレポート（新しい順）："},
+	msgReportPick:    {"en": "Show a report", "ko": "리포트 보기", "ja": "レポートを見る"},
+	msgNoReport:      {"en": "That report does not exist.", "ko": "그런 리포트는 없습니다.", "ja": "そのレポートはありません。"},
 }
 
 // errorText holds the short error sentence per engine error code.
@@ -181,8 +220,11 @@ var errorText = map[engine.Code]map[string]string{
 // reasonText holds sentences for the engine's reasons that say more than
 // their code's sentence, in every language.
 var reasonText = map[engine.Reason]map[string]string{
-	engine.ReasonBusy:         {"en": "A reply is still being written in this room. Try again when it is done.", "ko": "이 방에서 아직 답장을 쓰고 있습니다. 끝나면 다시 시도하세요.", "ja": "このルームではまだ返事を書いています。終わってからもう一度お試しください。"},
-	engine.ReasonRoomLimit:    {"en": "You have the most rooms allowed. Delete one to make another.", "ko": "방을 더 만들 수 없습니다. 하나를 삭제한 뒤 다시 만드세요.", "ja": "ルームの上限に達しました。1つ削除してから作ってください。"},
+	engine.ReasonBusy:      {"en": "A reply is still being written in this room. Try again when it is done.", "ko": "이 방에서 아직 답장을 쓰고 있습니다. 끝나면 다시 시도하세요.", "ja": "このルームではまだ返事を書いています。終わってからもう一度お試しください。"},
+	engine.ReasonRoomLimit: {"en": "You have the most rooms allowed. Delete one to make another.", "ko": "방을 더 만들 수 없습니다. 하나를 삭제한 뒤 다시 만드세요.", "ja": "ルームの上限に達しました。1つ削除してから作ってください。"},
+	engine.ReasonEmptyScene: {"en": "Say something in the scene first: a report needs at least one of your lines.",
+		"ko": "먼저 장면에서 한마디 해 보세요. 리포트에는 내 대사가 하나 이상 필요해요.",
+		"ja": "まず場面で何か話してください。レポートにはあなたのセリフが 1 つ以上必要です。"},
 	engine.ReasonSceneStarted: {"en": "This scene has already begun: just write your line.", "ko": "이 장면은 이미 시작되었습니다. 바로 대사를 쓰세요.", "ja": "この場面はもう始まっています。そのままセリフを書いてください。"},
 }
 

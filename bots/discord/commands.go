@@ -15,6 +15,9 @@ const (
 	cmdHelp  = "help"
 	cmdHint  = "hint"
 	cmdTrans = "translate"
+	cmdEnd   = "end"
+	// cmdReports lists the learner's reports.
+	cmdReports = "reports"
 	// cmdTranslateMessage is the message context-menu command (its name is
 	// what Discord shows, so it is capitalized).
 	cmdTranslateMessage = "Translate"
@@ -34,6 +37,7 @@ const (
 	optText      = "text"
 	optLevel     = "level"
 	optFeedback  = "feedback"
+	optScenario  = "scenario"
 )
 
 // languageChoices are the room languages offered by /room new, by their own
@@ -83,6 +87,9 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 	for _, l := range languageChoices {
 		langs.Choices = append(langs.Choices, &discordgo.ApplicationCommandOptionChoice{Name: l.name, Value: l.code})
 	}
+	scenario := str(optScenario, "A ready scene with goals (or write your own situation and roles)",
+		loc("목표가 있는 준비된 장면 (또는 상황과 역할을 직접 입력)", "目標つきの用意された場面（または場面と役を自分で書く）"), false, 0)
+	scenario.Autocomplete = true
 	level := func(desc string, l map[discordgo.Locale]string) *discordgo.ApplicationCommandOption {
 		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: optLevel,
 			Description: desc, DescriptionLocalizations: l}
@@ -108,9 +115,10 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 		cmd(cmdRoom, "Your role-play rooms", locp("상황극 방", "ロールプレイのルーム"),
 			sub(subNew, "Make a room", loc("방 만들기", "ルームを作る"),
 				langs,
-				str(optSituation, "The situation, e.g. ordering coffee in Seoul", loc("상황 (예: 서울 카페에서 커피 주문)", "場面（例：ソウルのカフェで注文）"), true, lim.MaxSituationRunes),
-				str(optUserRole, "The part you play", loc("내 역할", "あなたの役"), true, lim.MaxRoleRunes),
-				str(optBotRole, "The part the bot plays", loc("봇의 역할", "ボットの役"), true, lim.MaxRoleRunes),
+				scenario,
+				str(optSituation, "The situation, e.g. ordering coffee in Seoul (without a scenario)", loc("상황 (예: 서울 카페에서 커피 주문; 시나리오 없을 때)", "場面（例：ソウルのカフェで注文；シナリオなしのとき）"), false, lim.MaxSituationRunes),
+				str(optUserRole, "The part you play (without a scenario)", loc("내 역할 (시나리오 없을 때)", "あなたの役（シナリオなしのとき）"), false, lim.MaxRoleRunes),
+				str(optBotRole, "The part the bot plays (without a scenario)", loc("봇의 역할 (시나리오 없을 때)", "ボットの役（シナリオなしのとき）"), false, lim.MaxRoleRunes),
 				str(optTitle, "A title", loc("제목", "タイトル"), false, lim.MaxTitleRunes),
 				level("Your level in the language (default B1)", loc("그 언어의 내 수준 (기본 B1)", "その言語のあなたのレベル（既定 B1）")),
 				feedback("Corrections of your lines (default on)", loc("내 문장 교정 (기본 켬)", "あなたの文の添削（既定オン）"))),
@@ -127,6 +135,8 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 		cmd(cmdReset, "Clear this room's conversation", locp("이 방의 대화 지우기", "このルームの会話を消す")),
 		cmd(cmdHint, "What could I say next? (only you see it)", locp("다음에 뭐라고 말할까? (나만 보기)", "次に何と言えばいい？（自分だけに表示）")),
 		cmd(cmdTrans, "Translate the bot's last line (only you see it)", locp("봇의 마지막 대사 번역 (나만 보기)", "ボットの最後のセリフを翻訳（自分だけに表示）")),
+		cmd(cmdEnd, "End this scene and get your report", locp("이 장면을 마치고 리포트 받기", "この場面を終えてレポートを受け取る")),
+		cmd(cmdReports, "Your past scene reports (only you see them)", locp("지난 장면 리포트 (나만 보기)", "過去の場面のレポート（自分だけに表示）")),
 		cmd(cmdHelp, "How to play", locp("사용법", "使い方")),
 		{Type: discordgo.MessageApplicationCommand, Name: cmdTranslateMessage, NameLocalizations: locp("번역", "翻訳"),
 			Contexts: contexts, IntegrationTypes: install},

@@ -112,7 +112,7 @@ func (x *exchange) late(ctx context.Context, resp any) error {
 	}
 	switch r.Type {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
-		return x.editOriginal(ctx, r.Data.Content, r.Data.Components)
+		return x.editWith(ctx, r.Data.Content, r.Data.Components, r.Data.Embeds)
 	case discordgo.InteractionResponseModal: // a form cannot follow a deferral
 		return x.editOriginal(ctx, errorMessage(x.lang, engine.Errorf(engine.CodeUnavailable, "Try again.")), nil)
 	}
@@ -148,10 +148,17 @@ func (x *exchange) deferUpdate(ctx context.Context) error {
 // reply answers with content and components: as the initial response when
 // none was sent (ephemeral when asked), else by editing the original one.
 func (x *exchange) reply(ctx context.Context, ephemeral bool, content string, components []discordgo.MessageComponent) error {
+	return x.replyWith(ctx, ephemeral, content, components, nil)
+}
+
+// replyWith is reply with embeds (nil: none).
+func (x *exchange) replyWith(ctx context.Context, ephemeral bool, content string, components []discordgo.MessageComponent,
+	embeds []*discordgo.MessageEmbed) error {
 	if responded, _, _ := x.state(); responded {
-		return x.editOriginal(ctx, content, components)
+		return x.editWith(ctx, content, components, embeds)
 	}
-	data := &discordgo.InteractionResponseData{Content: content, Components: nonNil(components), AllowedMentions: noMentions()}
+	data := &discordgo.InteractionResponseData{Content: content, Components: nonNil(components), Embeds: embeds,
+		AllowedMentions: noMentions()}
 	if ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
@@ -161,13 +168,23 @@ func (x *exchange) reply(ctx context.Context, ephemeral bool, content string, co
 
 // editOriginal replaces the original response's content and components.
 func (x *exchange) editOriginal(ctx context.Context, content string, components []discordgo.MessageComponent) error {
+	return x.editWith(ctx, content, components, nil)
+}
+
+// editWith is editOriginal that also sets the response's embeds (nil: left
+// as they are).
+func (x *exchange) editWith(ctx context.Context, content string, components []discordgo.MessageComponent,
+	embeds []*discordgo.MessageEmbed) error {
 	x.mu.Lock()
 	x.deferred = false
 	x.mu.Unlock()
 	components = nonNil(components)
+	edit := &discordgo.WebhookEdit{Content: &content, Components: &components, AllowedMentions: noMentions()}
+	if embeds != nil {
+		edit.Embeds = &embeds
+	}
 	return x.b.do(ctx, func(opts ...discordgo.RequestOption) error {
-		_, err := x.b.session.InteractionResponseEdit(x.in, &discordgo.WebhookEdit{Content: &content, Components: &components,
-			AllowedMentions: noMentions()}, opts...)
+		_, err := x.b.session.InteractionResponseEdit(x.in, edit, opts...)
 		return err
 	})
 }

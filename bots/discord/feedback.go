@@ -79,27 +79,32 @@ func feedbackText(lang string, fb *engine.Feedback) string {
 }
 
 // followFeedback shows the learner, and only them, the feedback on the line
-// of a /say turn: it waits for the coach (bounded by its timeout) and sends
-// ephemeral followups. Nothing is shown when the room has feedback off, or
-// when the bot stops meanwhile.
+// of a /say turn and the progress of the room's goals (an embed on the last
+// message; when the line achieved the last open goal, it says so and invites
+// them to /end): it waits for the coach (bounded by its timeout) and sends
+// ephemeral followups. Nothing is shown when the room has feedback off and
+// no goals, or when the bot stops meanwhile.
 func (b *Bot) followFeedback(ctx context.Context, x *exchange, res *engine.TurnResult) {
-	if res == nil || res.Feedback == nil {
+	if res == nil {
 		return
 	}
-	timeout := b.eng.Config().Coach.Timeout
-	if timeout <= 0 {
-		timeout = engine.DefaultCoachConfig().Timeout
-	}
-	wctx, cancel := context.WithTimeout(ctx, timeout+feedbackWaitMargin)
-	fb := res.WaitFeedback(wctx)
-	cancel()
-	if ctx.Err() != nil {
+	fb, goals, done := b.turnGoals(ctx, res)
+	if ctx.Err() != nil || (res.Feedback == nil && goals == nil) {
 		return
 	}
-	for _, part := range Split(feedbackText(x.lang, fb), MaxMessageLen) {
+	var parts []string
+	if res.Feedback != nil {
+		parts = Split(feedbackText(x.lang, fb), MaxMessageLen)
+	} else {
+		parts = []string{""}
+	}
+	for i, part := range parts {
+		params := &discordgo.WebhookParams{Content: part, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
+		if e := goalsEmbed(x.lang, goals, done); e != nil && i == len(parts)-1 {
+			params.Embeds = []*discordgo.MessageEmbed{e}
+		}
 		err := b.do(ctx, func(opts ...discordgo.RequestOption) error {
-			_, err := b.session.FollowupMessageCreate(x.in, true, &discordgo.WebhookParams{Content: part,
-				Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}, opts...)
+			_, err := b.session.FollowupMessageCreate(x.in, true, params, opts...)
 			return err
 		})
 		if err != nil {
@@ -141,7 +146,8 @@ func (b *Bot) showFeedback(ctx context.Context, x *exchange, arg string) {
 		b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgOwnerOnly), nil))
 		return
 	}
-	if _, err := b.eng.FindRoom(ctx, x.user.ID, roomID); err != nil {
+	room, err := b.eng.FindRoom(ctx, x.user.ID, roomID)
+	if err != nil {
 		if engine.ErrorCode(err) == engine.CodeNotFound {
 			b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgOwnerOnly), nil))
 			return
@@ -162,14 +168,18 @@ func (b *Bot) showFeedback(ctx context.Context, x *exchange, arg string) {
 	default:
 		content = feedbackText(x.lang, fb)
 	}
-	b.replyParts(ctx, x, content)
+	b.replyParts(ctx, x, content, goalsEmbed(x.lang, room.Goals, false))
 }
 
 // replyParts answers ephemerally with content, in as many messages as its
-// length needs.
-func (b *Bot) replyParts(ctx context.Context, x *exchange, content string) {
+// length needs, the first one with embed (when not nil).
+func (b *Bot) replyParts(ctx context.Context, x *exchange, content string, embed *discordgo.MessageEmbed) {
 	parts := Split(content, MaxMessageLen)
-	if err := x.reply(ctx, true, parts[0], nil); err != nil {
+	var embeds []*discordgo.MessageEmbed
+	if embed != nil {
+		embeds = []*discordgo.MessageEmbed{embed}
+	}
+	if err := x.replyWith(ctx, true, parts[0], nil, embeds); err != nil {
 		b.answer(ctx, x, err)
 		return
 	}

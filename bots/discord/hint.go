@@ -29,7 +29,7 @@ func (b *Bot) hint(ctx context.Context, x *exchange) {
 		x.fail(ctx, err, "")
 		return
 	}
-	b.replyParts(ctx, x, hintText(x.lang, h))
+	b.replyParts(ctx, x, hintText(x.lang, h), nil)
 }
 
 // hintText returns a hint as the learner sees it, in lang: each line in

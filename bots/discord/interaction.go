@@ -126,6 +126,10 @@ func (b *Bot) command(ctx context.Context, x *exchange) {
 		b.hint(ctx, x)
 	case cmdTrans:
 		b.translateLast(ctx, x)
+	case cmdEnd:
+		b.endScene(ctx, x)
+	case cmdReports:
+		b.reportList(ctx, x, "", false)
 	case cmdHelp:
 		if err := x.reply(ctx, true, text(x.lang, msgHelp), nil); err != nil {
 			b.log.Warn("discord: help", errAttr(err))
@@ -190,7 +194,7 @@ func parseCustomID(id string) (action, arg string, ok bool) {
 	return action, arg, true
 }
 
-// component routes a button press.
+// component routes a button press or a menu choice.
 func (b *Bot) component(ctx context.Context, x *exchange) {
 	action, arg, ok := parseCustomID(x.in.MessageComponentData().CustomID)
 	if !ok {
@@ -214,6 +218,10 @@ func (b *Bot) component(ctx context.Context, x *exchange) {
 		b.roomList(ctx, x, arg, true)
 	case actFeedback:
 		b.showFeedback(ctx, x, arg)
+	case actReport:
+		b.showReport(ctx, x, x.in.MessageComponentData().Values)
+	case actReports:
+		b.reportList(ctx, x, arg, true)
 	default:
 		x.fail(ctx, engine.Invalid("custom_id", "Unknown button."), "")
 	}

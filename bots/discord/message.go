@@ -145,4 +145,5 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message) {
 		return
 	}
 	b.addFeedbackButton(ctx, out, user.Locale, res)
+	b.announceGoals(ctx, out, user.Locale, room, res)
 }

@@ -15,6 +15,10 @@ import (
 // buttons each, and a row left for the next-page button.
 const listPageSize = 4
 
+// maxListGoal is how much of each goal /room list shows, in runes: four
+// rooms of five goals fit in one message.
+const maxListGoal = 80
+
 // Custom ids of the text inputs of the room modal.
 const (
 	inTitle     = "title"
@@ -37,21 +41,6 @@ func roomName(r *engine.Room) string {
 	return name
 }
 
-// roomNew answers /room new: the room is made from the options (feedback:
-// the boolean option, nil when not given) and its scene starts at once, as
-// /room enter would start it (enterRoom): in the thread the bot opens for it
-// in a server, or in the DM.
-func (b *Bot) roomNew(ctx context.Context, x *exchange, opts map[string]string, feedback *bool) {
-	r, err := b.eng.CreateRoom(ctx, x.user.ID, engine.RoomInput{Title: opts[optTitle], Language: opts[optLanguage],
-		Situation: opts[optSituation], UserRole: opts[optUserRole], BotRole: opts[optBotRole], Level: opts[optLevel],
-		Feedback: feedback})
-	if err != nil {
-		x.fail(ctx, err, "")
-		return
-	}
-	b.enterRoom(ctx, x, r, true, true)
-}
-
 // roomList answers /room list, and its next-page button (update: replace
 // the list's message): the rooms with buttons to enter, edit and delete.
 func (b *Bot) roomList(ctx context.Context, x *exchange, cursor string, update bool) {
@@ -70,6 +59,7 @@ func (b *Bot) roomList(ctx context.Context, x *exchange, cursor string, update b
 	for i, r := range rooms {
 		fmt.Fprintf(&sb, "\n%d. **%s** · %s · %s / %s · %s", i+1, roomName(r), r.Language, short(r.UserRole), short(r.BotRole),
 			practiceLine(x.lang, r))
+		sb.WriteString(roomGoals(r, maxListGoal))
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Label: fmt.Sprintf("%d. %s", i+1, text(x.lang, msgEnter)), Style: discordgo.PrimaryButton, CustomID: customID(actEnter, id(r))},
 			discordgo.Button{Label: text(x.lang, msgEdit), Style: discordgo.SecondaryButton, CustomID: customID(actEdit, id(r))},
@@ -230,24 +220,44 @@ func (b *Bot) roomDelete(ctx context.Context, x *exchange, raw string) {
 	b.answer(ctx, x, x.reply(ctx, true, text(x.lang, msgRoomDeleted, roomName(r)), nil))
 }
 
-// autocomplete answers the room option of /room edit, delete and enter with
-// the caller's rooms whose name contains what was typed.
+// autocomplete answers the autocompleted options: /room new's scenario
+// (scenarioChoices), and the room option of /room edit, delete and enter
+// (roomChoices).
 func (b *Bot) autocomplete(ctx context.Context, x *exchange) {
-	typed := ""
-	var walk func(opts []*discordgo.ApplicationCommandInteractionDataOption)
-	walk = func(opts []*discordgo.ApplicationCommandInteractionDataOption) {
-		for _, o := range opts {
-			if o.Focused {
-				typed, _ = o.Value.(string)
-			}
-			walk(o.Options)
+	name, typed, siblings := focusedOption(x.in.ApplicationCommandData().Options)
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	if name == optScenario {
+		choices = b.scenarioChoices(x.lang, typed, optionMap(siblings)[optLevel])
+	} else {
+		choices = b.roomChoices(ctx, x, typed)
+	}
+	b.answer(ctx, x, x.initial(ctx, autocompleteResult{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: autocompleteChoices{Choices: choices}}, nil))
+}
+
+// focusedOption returns the name and typed value of the option being
+// autocompleted, and the options beside it (what else the user has filled).
+func focusedOption(opts []*discordgo.ApplicationCommandInteractionDataOption) (name, typed string,
+	siblings []*discordgo.ApplicationCommandInteractionDataOption) {
+	for _, o := range opts {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+			return o.Name, typed, opts
+		}
+		if name, typed, siblings = focusedOption(o.Options); name != "" {
+			return name, typed, siblings
 		}
 	}
-	walk(x.in.ApplicationCommandData().Options)
-	typed = strings.ToLower(strings.TrimSpace(typed))
+	return "", "", nil
+}
+
+// roomChoices returns the caller's rooms whose name contains typed, at most
+// maxChoices of them.
+func (b *Bot) roomChoices(ctx context.Context, x *exchange, typed string) []*discordgo.ApplicationCommandOptionChoice {
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
 	cursor := ""
-	for len(choices) < 25 {
+	for len(choices) < maxChoices {
 		rooms, next, err := b.eng.ListRooms(ctx, x.user.ID, engine.Page{Limit: 100, Cursor: cursor})
 		if err != nil {
 			b.log.Warn("discord: autocomplete", errAttr(err))
@@ -257,7 +267,7 @@ func (b *Bot) autocomplete(ctx context.Context, x *exchange) {
 			name := roomName(r)
 			if typed == "" || strings.Contains(strings.ToLower(name), typed) {
 				choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: name + " · " + r.Language, Value: id(r)})
-				if len(choices) == 25 {
+				if len(choices) == maxChoices {
 					break
 				}
 			}
@@ -267,8 +277,7 @@ func (b *Bot) autocomplete(ctx context.Context, x *exchange) {
 		}
 		cursor = next
 	}
-	b.answer(ctx, x, x.initial(ctx, autocompleteResult{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: autocompleteChoices{Choices: choices}}, nil))
+	return choices
 }
 
 // autocompleteResult is an autocomplete response that keeps an empty choice

@@ -39,12 +39,12 @@ func (b *Bot) roomEnter(ctx context.Context, x *exchange, raw string) {
 func (b *Bot) enterRoom(ctx context.Context, x *exchange, room *engine.Room, fresh, made bool) {
 	refuse := func(m msg) string {
 		if made {
-			return text(x.lang, msgRoomCreated, roomName(room)) + "\n" + text(x.lang, m)
+			return text(x.lang, msgRoomCreated, roomName(room)) + roomGoals(room, maxGoalShown) + "\n" + text(x.lang, m)
 		}
 		return text(x.lang, m)
 	}
 	if x.in.GuildID == "" {
-		b.enterDM(ctx, x, room, fresh)
+		b.enterDM(ctx, x, room, fresh, made)
 		return
 	}
 	if b.foreignThread(ctx, x.in.ChannelID) {
@@ -69,7 +69,7 @@ func (b *Bot) enterRoom(ctx context.Context, x *exchange, room *engine.Room, fre
 	}
 	answer := text(x.lang, msgThreadOpened, roomName(room), "<#"+thread+">")
 	if made {
-		answer = text(x.lang, msgRoomStarted, roomName(room), "<#"+thread+">") + "\n" + practiceLine(x.lang, room)
+		answer = text(x.lang, msgRoomStarted, roomName(room), "<#"+thread+">") + "\n" + practiceLine(x.lang, room) + roomGoals(room, maxGoalShown)
 	}
 	b.answer(ctx, x, x.reply(ctx, true, answer, nil))
 	out := &channelOutlet{s: b.session, channelID: thread}
@@ -96,8 +96,9 @@ func (b *Bot) foreignThread(ctx context.Context, channelID string) bool {
 	return err == nil && ch.IsThread() && ch.OwnerID != self
 }
 
-// enterDM makes room the active one in a DM and opens its scene there.
-func (b *Bot) enterDM(ctx context.Context, x *exchange, room *engine.Room, fresh bool) {
+// enterDM makes room the active one in a DM and opens its scene there; a
+// room just made (made) with goals gets them listed after the opening.
+func (b *Bot) enterDM(ctx context.Context, x *exchange, room *engine.Room, fresh, made bool) {
 	if err := b.eng.BindRoom(ctx, x.user.ID, room.ID, engine.ProviderDiscord, scopeActive); err != nil {
 		x.fail(ctx, err, "")
 		return
@@ -114,6 +115,10 @@ func (b *Bot) enterDM(ctx context.Context, x *exchange, room *engine.Room, fresh
 		return b.eng.OpenScene(ctx, x.user.ID, room.ID, engine.SourceDiscord, sink)
 	}); err != nil {
 		x.fail(ctx, err, "")
+		return
+	}
+	if made && len(room.Goals) > 0 {
+		b.followup(ctx, x, false, text(x.lang, msgYourGoals)+roomGoals(room, maxGoalShown))
 	}
 }
 

@@ -118,5 +118,5 @@ func (b *Bot) showTranslation(ctx context.Context, x *exchange, roomID, msgID in
 		x.fail(ctx, err, "")
 		return
 	}
-	b.replyParts(ctx, x, text(x.lang, msgTranslation)+"\n"+escapeMarkdown(strings.TrimSpace(tr.Text)))
+	b.replyParts(ctx, x, text(x.lang, msgTranslation)+"\n"+escapeMarkdown(strings.TrimSpace(tr.Text)), nil)
 }

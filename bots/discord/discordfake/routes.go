@@ -28,6 +28,16 @@ type Message struct {
 	// Components are the message's components (buttons in action rows), as
 	// last written, decoded from JSON.
 	Components []any
+	// Embeds are the message's embeds, as last written, decoded from JSON.
+	Embeds []any
+}
+
+// str returns *p, or "" when p is nil (content absent beside embeds).
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // routes registers the endpoints.
@@ -155,7 +165,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		m.Content = *content
 	}
 	if b.Data != nil {
-		m.Components = b.Data.Components
+		m.Components, m.Embeds = b.Data.Components, b.Data.Embeds
 	}
 	s.put(r.PathValue("token")+"/@original", m)
 	w.WriteHeader(http.StatusNoContent)
@@ -172,7 +182,8 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	m := &Message{ID: s.nextID(), ChannelID: "interaction", Content: *b.Content, Flags: b.Flags, Components: b.Components}
+	m := &Message{ID: s.nextID(), ChannelID: "interaction", Content: str(b.Content), Flags: b.Flags, Components: b.Components,
+		Embeds: b.Embeds}
 	s.put(r.PathValue("token")+"/"+m.ID, m)
 	out := messageJSON(*m)
 	s.mu.Unlock()
@@ -220,6 +231,9 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, channel string) {
 	if b.Components != nil {
 		m.Components = b.Components
 	}
+	if b.Embeds != nil {
+		m.Embeds = b.Embeds
+	}
 	writeJSON(w, http.StatusOK, messageJSON(*m))
 }
 
@@ -253,7 +267,7 @@ func (s *Server) channelSend(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cid := r.PathValue("cid")
-	m := &Message{ID: s.nextID(), ChannelID: cid, Content: *b.Content, Flags: b.Flags, Components: b.Components}
+	m := &Message{ID: s.nextID(), ChannelID: cid, Content: str(b.Content), Flags: b.Flags, Components: b.Components, Embeds: b.Embeds}
 	s.put(cid+"/"+m.ID, m)
 	writeJSON(w, http.StatusOK, messageJSON(*m))
 }
@@ -342,8 +356,12 @@ func messageJSON(m Message) map[string]any {
 	if components == nil {
 		components = []any{}
 	}
+	embeds := m.Embeds
+	if embeds == nil {
+		embeds = []any{}
+	}
 	return map[string]any{"id": m.ID, "type": 0, "channel_id": m.ChannelID, "content": m.Content,
 		"author": botUser(), "timestamp": now, "edited_timestamp": nil, "tts": false, "mention_everyone": false,
-		"mentions": []any{}, "mention_roles": []any{}, "attachments": []any{}, "embeds": []any{},
+		"mentions": []any{}, "mention_roles": []any{}, "attachments": []any{}, "embeds": embeds,
 		"components": components, "pinned": false, "flags": m.Flags}
 }
