@@ -246,6 +246,7 @@ func testRoomFormPractice(t *testing.T, browser context.Context, srv *server) {
 	p.fill("#room-user-role", "宿泊客")
 	p.fill("#room-bot-role", "フロント係")
 	p.choose("#room-level", "A2")
+	p.fill("#room-goals", "部屋の禁煙を確かめる\n\n  朝食の時間を聞く  ")
 	p.click("#room-feedback-hidden")
 	if !eval[bool](p, `document.querySelector("#room-feedback-hidden").checked`) {
 		t.Fatal("the click did not check the hidden switch")
@@ -260,18 +261,30 @@ func testRoomFormPractice(t *testing.T, browser context.Context, srv *server) {
 			Level          string `json:"level"`
 			Feedback       bool   `json:"feedback"`
 			FeedbackHidden bool   `json:"feedback_hidden"`
+			Goals          []struct {
+				ID   int64  `json:"id"`
+				Text string `json:"text"`
+			} `json:"goals"`
 		} `json:"rooms"`
 	}
 	srv.call(u.token, "GET", "/api/v1/rooms", nil, http.StatusOK, &got)
 	if len(got.Rooms) != 1 || got.Rooms[0].Level != "A2" || !got.Rooms[0].Feedback || !got.Rooms[0].FeedbackHidden {
 		t.Fatalf("rooms = %+v", got.Rooms)
 	}
+	// The custom goals, one per line, blank lines and edges dropped.
+	if g := got.Rooms[0].Goals; len(g) != 2 || g[0].Text != "部屋の禁煙を確かめる" || g[1].Text != "朝食の時間を聞く" {
+		t.Fatalf("goals = %+v", g)
+	}
+	firstGoal := got.Rooms[0].Goals[0].ID
 	id := got.Rooms[0].ID
 
 	p.open(fmt.Sprintf("/#/rooms/%d/edit", id))
 	p.waitVisible("#room-form")
 	if got := eval[string](p, `document.querySelector("#room-level").value`); got != "A2" {
 		t.Errorf("edit form level = %q, want A2", got)
+	}
+	if got := eval[string](p, `document.querySelector("#room-goals").value`); got != "部屋の禁煙を確かめる\n朝食の時間を聞く" {
+		t.Errorf("edit form goals = %q", got)
 	}
 	p.choose("#room-level", "C1")
 	p.click("#room-feedback") // off: the hidden switch goes quiet with it
@@ -284,6 +297,11 @@ func testRoomFormPractice(t *testing.T, browser context.Context, srv *server) {
 	srv.call(u.token, "GET", "/api/v1/rooms", nil, http.StatusOK, &got)
 	if got.Rooms[0].Level != "C1" || got.Rooms[0].Feedback {
 		t.Fatalf("after edit: %+v", got.Rooms[0])
+	}
+	// An edit that leaves the goals' texts alone does not replace them
+	// (which would reopen achieved ones).
+	if g := got.Rooms[0].Goals; len(g) != 2 || g[0].ID != firstGoal {
+		t.Fatalf("goals after an edit of the level: %+v (first id was %d)", g, firstGoal)
 	}
 
 	// The interface language, chosen while signed in, becomes the account's.

@@ -14,6 +14,9 @@ function roomForm(room, submitLabel, onSubmit, { languages, levels, default_leve
   const situation = h('textarea', { id: 'room-situation', name: 'situation', required: true, maxLength: MAX.situation, rows: 4, placeholder: t('roomform.situation_placeholder') });
   const userRole = h('input', { type: 'text', id: 'room-user-role', name: 'user_role', required: true, maxLength: MAX.role, placeholder: t('roomform.user_role_placeholder') });
   const botRole = h('input', { type: 'text', id: 'room-bot-role', name: 'bot_role', required: true, maxLength: MAX.role, placeholder: t('roomform.bot_role_placeholder') });
+  // Goals: one per line, at most MAX.goals of at most MAX.goal characters
+  // each (checked again by the API).
+  const goals = h('textarea', { id: 'room-goals', name: 'goals', rows: 3, maxLength: MAX.goals * (MAX.goal + 1), placeholder: t('roomform.goals_placeholder') });
   const title = h('input', { type: 'text', id: 'room-title', name: 'title', maxLength: MAX.title, placeholder: t('roomform.title_placeholder') });
   const level = h('select', { id: 'room-level', name: 'level' },
     levels.map((code) => h('option', { value: code, selected: code === (room?.level || defaultLevel) }, levelName(code))));
@@ -31,6 +34,7 @@ function roomForm(room, submitLabel, onSubmit, { languages, levels, default_leve
     userRole.value = room.user_role;
     botRole.value = room.bot_role;
     title.value = room.title;
+    goals.value = (room.goals || []).map((g) => g.text).join('\n');
   }
   const box = alertBox();
   const submit = h('button', { type: 'submit', class: 'btn btn--primary', id: 'room-submit' }, submitLabel);
@@ -40,6 +44,7 @@ function roomForm(room, submitLabel, onSubmit, { languages, levels, default_leve
     h('div', { class: 'field-row' },
       field(t('field.user_role'), userRole),
       field(t('field.bot_role'), botRole)),
+    field(t('field.goals'), goals, t('roomform.goals_hint', { n: MAX.goals })),
     field(t('field.level'), level, t('roomform.level_hint')),
     h('fieldset', { class: 'checks' },
       h('legend', {}, t('roomform.practice')),
@@ -59,6 +64,7 @@ function roomForm(room, submitLabel, onSubmit, { languages, levels, default_leve
         language: language.value, situation: situation.value, user_role: userRole.value,
         bot_role: botRole.value, title: title.value, level: level.value,
         feedback: feedback.checked, feedback_hidden: hidden.checked,
+        goals: goals.value.split('\n').map((line) => line.trim()).filter((line) => line !== ''),
       });
     } catch (err) {
       showAlert(box, errorText(err));
@@ -112,7 +118,10 @@ export async function editRoomPage(root, params, signal) {
   const form = roomForm(room, t('roomform.save'), async (values) => {
     const changed = {};
     for (const [key, value] of Object.entries(values)) {
-      if (value !== room[key]) changed[key] = value;
+      if (key === 'goals') {
+        // Goals are replaced (and all open again) only when their texts changed.
+        if (JSON.stringify(value) !== JSON.stringify((room.goals || []).map((g) => g.text))) changed.goals = value;
+      } else if (value !== room[key]) changed[key] = value;
     }
     if (Object.keys(changed).length > 0) await api.updateRoom(room.id, changed);
     go('/rooms');
