@@ -15,9 +15,9 @@ type sentLine struct {
 
 // lossReport is what the history check found in one or more rooms.
 type lossReport struct {
-	Lost       int `json:"lost"`        // acknowledged but missing from history
+	Lost       int `json:"lost"`         // acknowledged but missing from history
 	OutOfOrder int `json:"out_of_order"` // present, but before a line its sender sent earlier
-	Unanswered int `json:"unanswered"`  // present, but not followed at once by a complete, non-empty reply
+	Unanswered int `json:"unanswered"`   // present, but not followed at once by a complete, non-empty reply
 }
 
 // add sums two reports.
