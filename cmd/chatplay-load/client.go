@@ -17,8 +17,9 @@ import (
 
 // apiClient talks to a running chatplay's web API.
 type apiClient struct {
-	base string // e.g. http://127.0.0.1:8080, without a trailing slash
-	http *http.Client
+	base     string // e.g. http://127.0.0.1:8080, without a trailing slash
+	http     *http.Client
+	pageSize int // messages per page of a history read
 }
 
 // newAPIClient returns a client for the server at base, keeping enough idle
@@ -27,7 +28,7 @@ func newAPIClient(base string, conns int) *apiClient {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns = conns + 8
 	tr.MaxIdleConnsPerHost = conns + 8
-	return &apiClient{base: strings.TrimRight(base, "/"), http: &http.Client{Transport: tr}}
+	return &apiClient{base: strings.TrimRight(base, "/"), http: &http.Client{Transport: tr}, pageSize: 100}
 }
 
 // statusError is an answer with an unexpected HTTP status.
@@ -36,6 +37,7 @@ type statusError struct {
 	Body   string
 }
 
+// Error says the status and the start of the body.
 func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d: %s", e.Status, e.Body) }
 
 // errorKind names a failed turn's error for the report: its HTTP status, or
@@ -193,7 +195,7 @@ func (c *apiClient) history(ctx context.Context, token string, room int64) ([]hi
 	var pages [][]histMessage
 	cursor := ""
 	for {
-		path := "/api/v1/rooms/" + strconv.FormatInt(room, 10) + "/messages?limit=100"
+		path := "/api/v1/rooms/" + strconv.FormatInt(room, 10) + "/messages?limit=" + strconv.Itoa(c.pageSize)
 		if cursor != "" {
 			path += "&before=" + url.QueryEscape(cursor)
 		}

@@ -56,7 +56,8 @@ func startChatplay(t *testing.T, db *sqlstore.DB, modelAddr string) string {
 
 // TestLoadEndToEnd plays 2 senders × 3 turns against a real chatplay with
 // the tool's own instant model, in each mode, and finds no error and no
-// message lost.
+// message lost. History is read 4 messages a page, so that the check reads
+// several pages (a shared room ends with 12 messages, an own room with 6).
 func TestLoadEndToEnd(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		modelAddr := freeAddr(t)
@@ -73,7 +74,7 @@ func TestLoadEndToEnd(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				args := append([]string{"-url", base, "-users", "2", "-turns", "3", "-model-addr", modelAddr,
-					"-pid", strconv.Itoa(os.Getpid()), "-json"}, tc.flags...)
+					"-pid", strconv.Itoa(os.Getpid()), "-page-size", "4", "-json"}, tc.flags...)
 				var out, errOut bytes.Buffer
 				if err := run(context.Background(), args, &out, &errOut); err != nil {
 					t.Fatalf("run: %v\n%s\n%s", err, out.String(), errOut.String())

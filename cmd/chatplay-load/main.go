@@ -57,14 +57,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	modelAddr := fs.String("model-addr", "", "serve an instant OpenAI-compatible model on this address (host:port) during the run")
 	asJSON := fs.Bool("json", false, "write the report as JSON instead of a table")
 	prefix := fs.String("prefix", strconv.FormatInt(time.Now().UnixNano(), 36), "makes the run's emails and lines unique")
+	pageSize := fs.Int("page-size", 100, "messages per page when reading a room's history (at most the server's limits.max_page_size)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	switch {
 	case fs.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	case *users < 1 || *turns < 1:
-		return errors.New("-users and -turns must be at least 1")
+	case *users < 1 || *turns < 1 || *pageSize < 1:
+		return errors.New("-users, -turns and -page-size must be at least 1")
 	case *mode != "json" && *mode != "sse":
 		return fmt.Errorf("-mode %q: want json or sse", *mode)
 	}
@@ -77,6 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "instant model at http://%s/v1\n", *modelAddr)
 	}
 	c := newAPIClient(*base, *users)
+	c.pageSize = *pageSize
 	r, err := runLoad(ctx, c, plan{Users: *users, Turns: *turns, Shared: *shared, Mode: *mode, PID: *pid, Prefix: *prefix})
 	if err != nil {
 		return err
