@@ -79,16 +79,11 @@ func (b *Bot) say(ctx context.Context, x *exchange, said string) {
 
 // retry answers /retry: the last reply of the current room is written again.
 func (b *Bot) retry(ctx context.Context, x *exchange) {
-	room, err := b.currentRoom(ctx, x.user.ID, x.in.ChannelID)
-	if err != nil {
-		x.failNoRoom(ctx, err, "")
+	room, ok := b.enterCurrentRoom(ctx, x, false)
+	if !ok {
 		return
 	}
-	if err := x.deferReply(ctx, false); err != nil {
-		b.answer(ctx, x, err)
-		return
-	}
-	err = x.stream(ctx, func(sink engine.Sink) (*engine.TurnResult, error) {
+	err := x.stream(ctx, func(sink engine.Sink) (*engine.TurnResult, error) {
 		return b.eng.Regenerate(ctx, x.user.ID, room.ID, engine.SourceDiscord, sink)
 	})
 	if err != nil {
@@ -99,13 +94,8 @@ func (b *Bot) retry(ctx context.Context, x *exchange) {
 // reset answers /reset: the current room's conversation is cleared. It waits
 // for a reply in flight, so it is acknowledged first.
 func (b *Bot) reset(ctx context.Context, x *exchange) {
-	room, err := b.currentRoom(ctx, x.user.ID, x.in.ChannelID)
-	if err != nil {
-		x.failNoRoom(ctx, err, "")
-		return
-	}
-	if err := x.deferReply(ctx, true); err != nil {
-		b.answer(ctx, x, err)
+	room, ok := b.enterCurrentRoom(ctx, x, true)
+	if !ok {
 		return
 	}
 	if err := b.eng.ResetRoom(ctx, x.user.ID, room.ID); err != nil {
@@ -129,4 +119,21 @@ func (b *Bot) answerMessage(ctx context.Context, out outlet, content string) {
 	if err := b.do(ctx, func(...discordgo.RequestOption) error { _, e := out.post(ctx, content); return e }); err != nil {
 		b.log.Warn("discord: write message", errAttr(err))
 	}
+}
+
+// enterCurrentRoom finds the room an interaction speaks to (this thread's,
+// or the caller's active one) and defers the answer (ephemeral or not), as
+// every command that plays in a room starts. It has answered already when ok
+// is false.
+func (b *Bot) enterCurrentRoom(ctx context.Context, x *exchange, ephemeral bool) (room *engine.Room, ok bool) {
+	room, err := b.currentRoom(ctx, x.user.ID, x.in.ChannelID)
+	if err != nil {
+		x.failNoRoom(ctx, err, "")
+		return nil, false
+	}
+	if err := x.deferReply(ctx, ephemeral); err != nil {
+		b.answer(ctx, x, err)
+		return nil, false
+	}
+	return room, true
 }

@@ -15,13 +15,8 @@ const maxHintLine = 300
 // next in the current room, each with its translation into their language
 // (the interaction's locale).
 func (b *Bot) hint(ctx context.Context, x *exchange) {
-	room, err := b.currentRoom(ctx, x.user.ID, x.in.ChannelID)
-	if err != nil {
-		x.failNoRoom(ctx, err, "")
-		return
-	}
-	if err := x.deferReply(ctx, true); err != nil {
-		b.answer(ctx, x, err)
+	room, ok := b.enterCurrentRoom(ctx, x, true)
+	if !ok {
 		return
 	}
 	h, err := b.eng.Hint(ctx, x.user.ID, room.ID, string(x.in.Locale))

@@ -14,13 +14,8 @@ const maxTranslateScan = 500
 // translateLast answers /translate, ephemerally: the current room's last bot
 // line in the learner's language (the interaction's locale).
 func (b *Bot) translateLast(ctx context.Context, x *exchange) {
-	room, err := b.currentRoom(ctx, x.user.ID, x.in.ChannelID)
-	if err != nil {
-		x.failNoRoom(ctx, err, "")
-		return
-	}
-	if err := x.deferReply(ctx, true); err != nil {
-		b.answer(ctx, x, err)
+	room, ok := b.enterCurrentRoom(ctx, x, true)
+	if !ok {
 		return
 	}
 	last, err := b.eng.LastReply(ctx, x.user.ID, room.ID)
