@@ -55,7 +55,8 @@ type LinkCode struct {
 
 // LinkStore keeps link codes and moves identities between users.
 type LinkStore interface {
-	// CreateLinkCode inserts c.
+	// CreateLinkCode inserts c, which replaces every older code of c.From;
+	// expired codes of anyone may be deleted meanwhile.
 	CreateLinkCode(ctx context.Context, c *LinkCode) error
 	// RedeemLinkCode uses the code with hash, unexpired and unused at now and
 	// made by a party of the other kind than by, and links the identity of

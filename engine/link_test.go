@@ -308,3 +308,25 @@ func TestUnlinkIdentity(t *testing.T) {
 		}
 	})
 }
+
+// TestNewLinkCodeReplacesOld: a party has one live code at a time, so that
+// asking again and again does not pile up codes to guess.
+func TestNewLinkCodeReplacesOld(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		env := newEnv(t, db, nil)
+		botUser(t, env, "700")
+		old, _, _ := env.eng.CreateLinkCode(ctx, env.alice.ID)
+		bobs, _, _ := env.eng.CreateLinkCode(ctx, env.bob.ID)
+		newer, _, _ := env.eng.CreateLinkCode(ctx, env.alice.ID)
+		_, err := env.eng.RedeemLinkCode(ctx, engine.ProviderTelegram, "700", old)
+		wantReason(t, err, engine.CodeInvalid, engine.ReasonLinkCode)
+		if _, err := env.eng.RedeemLinkCode(ctx, engine.ProviderTelegram, "700", newer); err != nil {
+			t.Fatal(err)
+		}
+		botUser(t, env, "701")
+		if _, err := env.eng.RedeemLinkCode(ctx, engine.ProviderTelegram, "701", bobs); err != nil {
+			t.Fatalf("bob's code was voided by alice's: %v", err)
+		}
+	})
+}

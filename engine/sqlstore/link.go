@@ -51,7 +51,8 @@ var movedColumns = []string{
 	"llm_calls.user_id", "token_reservations.user_id", "turn_starts.user_id",
 }
 
-// CreateLinkCode implements engine.LinkStore.
+// CreateLinkCode implements engine.LinkStore: the party's older codes, and
+// every expired code, are deleted in the same transaction.
 func (db *DB) CreateLinkCode(ctx context.Context, c *engine.LinkCode) error {
 	row := &linkCodeRow{CodeHash: c.Hash, CreatedAt: normalize(c.CreatedAt), ExpiresAt: normalize(c.ExpiresAt)}
 	if c.From.UserID != 0 {
@@ -59,7 +60,21 @@ func (db *DB) CreateLinkCode(ctx context.Context, c *engine.LinkCode) error {
 	} else {
 		row.Provider, row.Subject = &c.From.Provider, &c.From.Subject
 	}
-	_, err := db.bun.NewInsert().Model(row).Exec(ctx)
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// A party's new code replaces its older ones, and expired codes go:
+		// the table holds at most one live code per party.
+		q := tx.NewDelete().Model((*linkCodeRow)(nil)).WhereOr("lc.expires_at <= ?", row.CreatedAt)
+		if row.UserID != nil {
+			q = q.WhereOr("lc.user_id = ?", *row.UserID)
+		} else {
+			q = q.WhereOr("lc.provider = ? AND lc.subject = ?", *row.Provider, *row.Subject)
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return err
+		}
+		_, err := tx.NewInsert().Model(row).Exec(ctx)
+		return err
+	})
 	return wrapErr("create link code", err)
 }
 
