@@ -219,7 +219,19 @@ func (h *handlers) me(c *gin.Context) {
 		h.abortWith(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, UserBody{User: newUserResponse(u)})
+	h.answerMe(c, u)
+}
+
+// answerMe answers the account u with its identities.
+func (h *handlers) answerMe(c *gin.Context, u *engine.User) {
+	resp := newUserResponse(u)
+	ids, err := h.identitiesOf(c, u)
+	if err != nil {
+		h.abortWith(c, err)
+		return
+	}
+	resp.Identities = ids
+	c.JSON(http.StatusOK, UserBody{User: resp})
 }
 
 // deleteMeRequest is the body of DELETE /auth/me.

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/chatplay/chatplay/engine"
@@ -31,5 +29,5 @@ func (h *handlers) updateMe(c *gin.Context) {
 		h.abortWith(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, UserBody{User: newUserResponse(u)})
+	h.answerMe(c, u)
 }

@@ -102,7 +102,13 @@ func object(required []string, props obj) obj {
 func openAPIDocument() obj {
 	user := object([]string{"id", "email", "display_name", "locale", "created_at"}, obj{
 		"id": obj{"type": "integer"}, "email": obj{"type": "string", "nullable": true}, "display_name": str(""),
-		"locale": str("The learner's own language: a room language code (ko, en, ja, zh, es, fr or de)."), "created_at": obj{"type": "string", "format": "date-time"}})
+		"locale": str("The learner's own language: a room language code (ko, en, ja, zh, es, fr or de)."), "created_at": obj{"type": "string", "format": "date-time"},
+		"identities": obj{"type": "array", "items": ref("Identity"), "description": "The linked Telegram and Discord accounts, at most one each; only GET and PATCH /auth/me list them."}})
+	identity := object([]string{"provider", "username", "linked_at"}, obj{
+		"provider": obj{"type": "string", "enum": []string{"telegram", "discord"}}, "username": str("The name on the chat app."),
+		"linked_at": obj{"type": "string", "format": "date-time", "nullable": true, "description": "When it was linked with a code."}})
+	linkCode := object([]string{"code", "expires_at"}, obj{"code": str("Easy to type: ABCD-EFGH-JK, without 0, O, 1 or I."),
+		"expires_at": obj{"type": "string", "format": "date-time"}})
 	levels := []string{}
 	for _, l := range engine.Levels() {
 		levels = append(levels, string(l))
@@ -247,11 +253,22 @@ func openAPIDocument() obj {
 					"usage": obj{"type": "array", "items": object(nil, obj{"day": str("YYYY-MM-DD"), "model": str(""), "calls": obj{"type": "integer"},
 						"prompt_tokens": obj{"type": "integer"}, "completion_tokens": obj{"type": "integer"}})}}))},
 				param("days", "query", "How many days back, today included (default 30).", "integer"))},
+			"/api/v1/link-codes": obj{"post": op("A one-time code (10 minutes) that links a Telegram or Discord account to this one: send /link CODE to the bot. A new code replaces the older one.", true, nil,
+				obj{"201": jsonResponse("The code.", ref("LinkCode")), "401": respRef("Unauthenticated"), "409": errResp("Not a web account.")})},
+			"/api/v1/identities/link": obj{"post": op("Link the chat account whose bot gave the code (/link without a code): its rooms, history, reports and usage join this account.", true,
+				jsonBody(object([]string{"code"}, obj{"code": str("The code the bot gave, as shown (ABCD-EFGH-JK); case, spaces and dashes do not matter.")})),
+				obj{"200": jsonResponse("The linked identity.", object([]string{"identity"}, obj{"identity": ref("Identity")})),
+					"400": errResp("The code is wrong, expired or used (reason link_code)."), "401": respRef("Unauthenticated"),
+					"409": errResp("The chat account is linked to another account (identity_linked_elsewhere), or this account has one of that app already (provider_linked)."),
+					"429": respRef("RateLimited")})},
+			"/api/v1/identities/{provider}": obj{"delete": op("Unlink the account's identity of a chat app: it becomes a chat-only user again; the rooms stay here.", true, nil,
+				obj{"204": noBody, "400": respRef("Invalid"), "401": respRef("Unauthenticated"), "404": respRef("NotFound")},
+				obj{"name": "provider", "in": "path", "required": true, "schema": obj{"type": "string", "enum": []string{"telegram", "discord"}}})},
 		},
 		"components": obj{
 			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
 			"schemas": obj{
-				"User": user, "Room": room, "Message": message, "Feedback": feedback, "Goal": goal, "Scenario": scenario,
+				"User": user, "Identity": identity, "LinkCode": linkCode, "Room": room, "Message": message, "Feedback": feedback, "Goal": goal, "Scenario": scenario,
 				"HintBody": object([]string{"hint"}, obj{"hint": object([]string{"lines"}, obj{"lines": obj{"type": "array", "items": object([]string{"text", "translation"}, obj{
 					"text": str("In the room's language, at its level."), "translation": str("In the learner's language.")})}})}),
 				"TranslationBody": object([]string{"translation"}, obj{"translation": object([]string{"text", "language"}, obj{

@@ -29,6 +29,9 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 	}{
 		{"Room", dig(schemas, "Room"), RoomResponse{}},
 		{"User", dig(schemas, "User"), UserResponse{}},
+		{"Identity", dig(schemas, "Identity"), IdentityResponse{}},
+		{"LinkCode", dig(schemas, "LinkCode"), LinkCodeResponse{}},
+		{"POST /identities/link body", body("/api/v1/identities/link", "post"), linkRequest{}},
 		{"Message", dig(schemas, "Message"), MessageResponse{}},
 		{"Goal", dig(schemas, "Goal"), GoalResponse{}},
 		{"Scenario", dig(schemas, "Scenario"), ScenarioResponse{}},

@@ -13,6 +13,9 @@ type UserResponse struct {
 	DisplayName string    `json:"display_name"`
 	Locale      string    `json:"locale"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Identities are the linked chat-platform accounts; only GET and PATCH
+	// /auth/me list them.
+	Identities *[]IdentityResponse `json:"identities,omitempty"`
 }
 
 func newUserResponse(u *engine.User) UserResponse {

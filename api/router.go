@@ -126,6 +126,9 @@ func newRouter(d Deps) (*gin.Engine, *handlers) {
 	user.GET("/reports/:id", h.getReport)
 	user.GET("/vocabulary", h.listVocabulary)
 	user.GET("/usage", h.usage)
+	user.POST("/link-codes", h.createLinkCode)
+	user.POST("/identities/link", h.linkIdentity)
+	user.DELETE("/identities/:provider", h.unlinkIdentity)
 
 	for _, rt := range d.Routes {
 		r.Handle(rt.Method, rt.Path, gin.WrapH(rt.Handler))

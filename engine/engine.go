@@ -82,6 +82,8 @@ type Engine struct {
 	owner   string // this process's lease (recovery.go)
 	turnsMu sync.Mutex
 	turns   map[*userTurn]struct{} // the turns in flight, by user (inflight.go)
+
+	linkAttempts *attemptCounter // link codes tried per redeemer (link.go)
 }
 
 // New returns an Engine with cfg and deps.
@@ -97,6 +99,8 @@ func New(cfg Config, deps Deps) *Engine {
 		now:     deps.Now,
 		sleep:   deps.Sleep,
 		owner:   newOwnerID(),
+
+		linkAttempts: newAttemptCounter(LinkAttemptsPerIdentity, LinkAttemptWindow, linkAttemptKeys),
 	}
 	if e.locker == nil {
 		e.locker = NewMemoryLocker()

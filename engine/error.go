@@ -40,6 +40,13 @@ const (
 	ReasonSceneStarted Reason = "scene_started" // conflict: the scene has already been opened
 	ReasonEmailTaken   Reason = "email_taken"   // conflict: an account has this email
 	ReasonEmptyScene   Reason = "empty_scene"   // invalid: a scene ended before the learner said anything
+	ReasonLinkCode     Reason = "link_code"     // invalid: a link code is wrong, expired or used
+	// ReasonLinkedElsewhere: conflict: the identity belongs to another web account (unlink it there first).
+	ReasonLinkedElsewhere Reason = "identity_linked_elsewhere"
+	// ReasonProviderLinked: conflict: the account already has an identity of that provider (unlink it first).
+	ReasonProviderLinked Reason = "provider_linked"
+	// ReasonNotWebAccount: conflict: linking needs an account with an email and password.
+	ReasonNotWebAccount Reason = "not_web_account"
 )
 
 // Error is the one error type that crosses the engine's boundary. Message is safe
@@ -115,6 +122,26 @@ func AsError(err error) *Error {
 
 // ErrNotFound is returned by stores for a row that does not exist or is not the caller's.
 var ErrNotFound = &Error{Code: CodeNotFound, Message: "Not found."}
+
+// ErrLinkCodeInvalid is returned by LinkStore.RedeemLinkCode for a code that
+// is wrong, expired, already used or made for the other direction.
+var ErrLinkCodeInvalid = &Error{Code: CodeInvalid, Reason: ReasonLinkCode, Field: "code",
+	Message: "This link code is wrong, expired or already used. Ask for a new one."}
+
+// ErrLinkedElsewhere is returned by LinkStore when the identity belongs to
+// another web account.
+var ErrLinkedElsewhere = &Error{Code: CodeConflict, Reason: ReasonLinkedElsewhere,
+	Message: "This chat account is already linked to another chatplay account. Unlink it there first."}
+
+// ErrProviderLinked is returned by LinkStore when the account already has an
+// identity of the provider being linked.
+var ErrProviderLinked = &Error{Code: CodeConflict, Reason: ReasonProviderLinked,
+	Message: "Your account already has an account of this chat app linked. Unlink it first."}
+
+// ErrNotWebAccount is returned by LinkStore when the account that would
+// receive an identity, or lose one, is not a web account.
+var ErrNotWebAccount = &Error{Code: CodeConflict, Reason: ReasonNotWebAccount,
+	Message: "Linking needs a web account: sign up on the web first."}
 
 // ErrRoomLimit is returned by RoomStore.CreateRoom when the owner already has
 // the most rooms allowed.

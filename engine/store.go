@@ -18,6 +18,7 @@ type Store interface {
 	BindingStore
 	AidStore
 	ReportStore
+	LinkStore
 }
 
 // ReportStore keeps the end-of-scene reports and their words. Every method

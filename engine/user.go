@@ -33,4 +33,5 @@ type Identity struct {
 	Subject   string // the platform's user id, as text
 	Username  string
 	CreatedAt time.Time
+	LinkedAt  *time.Time // when it was linked to a web account with a code; nil otherwise
 }

@@ -19,3 +19,6 @@ func SetUnlockTimeout(l *RoomLocker, d time.Duration) { l.unlockTimeout = d }
 
 // OnElectionTry makes e tell fn of each try of a follower.
 func OnElectionTry(e *Election, fn func(got bool)) { e.tried = fn }
+
+// UserColumns exposes userColumns, the columns LinkIdentity's merge handles.
+var UserColumns = userColumns

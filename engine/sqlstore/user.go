@@ -66,6 +66,7 @@ type identityRow struct {
 	Subject   string          `bun:"subject,pk"`
 	Username  string          `bun:"username"`
 	CreatedAt time.Time       `bun:"created_at"`
+	LinkedAt  *time.Time      `bun:"linked_at"` // NULL unless linked to a web account with a code
 }
 
 // identity returns the engine's Identity of the row.
@@ -76,7 +77,17 @@ func (r *identityRow) identity() *engine.Identity {
 		Subject:   r.Subject,
 		Username:  r.Username,
 		CreatedAt: normalize(r.CreatedAt),
+		LinkedAt:  normalizePtr(r.LinkedAt),
 	}
+}
+
+// normalizePtr is normalize of a nullable time.
+func normalizePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	n := normalize(*t)
+	return &n
 }
 
 // CreateUser inserts u and sets its ID and CreatedAt; its email is stored, and
