@@ -33,13 +33,9 @@ func (h *handlers) sendMessage(c *gin.Context) {
 		return
 	}
 	uid := userID(c)
-	locale, err := h.learnerLocale(c.Request.Context(), uid)
-	if err != nil {
-		h.abortWith(c, err)
-		return
-	}
 	h.playTurn(c, http.StatusCreated, func(ctx context.Context, sink engine.Sink) (*engine.TurnResult, error) {
-		return h.eng.SendMessage(ctx, engine.TurnInput{UserID: uid, RoomID: id, Content: *in.Content, Source: engine.SourceWeb, Locale: locale}, sink)
+		// No Locale: the coach reads the account's own, off the reply's path.
+		return h.eng.SendMessage(ctx, engine.TurnInput{UserID: uid, RoomID: id, Content: *in.Content, Source: engine.SourceWeb}, sink)
 	})
 }
 

@@ -52,9 +52,10 @@ type TurnInput struct {
 	RoomID  int64
 	Content string
 	Source  Source
-	// Locale is the learner's own language (web: the user's locale;
-	// Telegram: language_code; Discord: locale), in which the coach explains;
-	// normalised by LearnerLanguage.
+	// Locale is the learner's own language (Telegram: language_code;
+	// Discord: locale), in which the coach explains; normalised by
+	// LearnerLanguage. Empty: the account's stored locale (the web's), which
+	// the coach reads itself, off the reply's path.
 	Locale string
 }
 

@@ -98,7 +98,25 @@ func pendingFeedback(room *Room, locale string) *Feedback {
 	if !room.Feedback {
 		return nil
 	}
-	return &Feedback{Status: FeedbackPending, Items: []FeedbackItem{}, Language: LearnerLanguage(locale)}
+	lang := "" // the account's locale, resolved by the coach (learnerLanguage)
+	if locale != "" {
+		lang = LearnerLanguage(locale)
+	}
+	return &Feedback{Status: FeedbackPending, Items: []FeedbackItem{}, Language: lang}
+}
+
+// learnerLanguage returns lang, or when it is empty the stored locale of
+// userID as a learner's language (English when it cannot be read: the
+// feedback is worth more than its language).
+func (e *Engine) learnerLanguage(ctx context.Context, userID int64, lang string) string {
+	if lang != "" {
+		return lang
+	}
+	u, err := e.store.FindUserByID(ctx, userID)
+	if err != nil {
+		return LearnerLanguage("")
+	}
+	return LearnerLanguage(u.Locale)
 }
 
 // openGoalsOf returns the goals of goals not achieved yet.
@@ -136,6 +154,10 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 		run.fb = *line.Feedback
 	}
 	lineCopy := *line // the goroutine reads its own copy: the turn goes on with line
+	if line.Feedback != nil {
+		fb := *line.Feedback // and the coach fills in its language
+		lineCopy.Feedback = &fb
+	}
 	line = &lineCopy
 	// The turn that calls this is itself in flight, so the count is above
 	// zero and this Add may race Close's Wait (see sync.WaitGroup).
@@ -172,6 +194,7 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 // created is closed once the pending row's write has ended.
 func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Message, botLine string, created chan<- struct{}) *Feedback {
 	goals := copyGoals(room.Goals)
+	line.Feedback.Language = e.learnerLanguage(ctx, userID, line.Feedback.Language) // line is the coach's own copy
 	pending := &Feedback{MessageID: line.ID, Status: FeedbackPending, Items: []FeedbackItem{}, Language: line.Feedback.Language, Goals: goals}
 	err := e.store.CreateFeedback(ctx, pending)
 	close(created)
