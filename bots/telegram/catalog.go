@@ -282,6 +282,11 @@ var catalog = map[string]map[lang]string{
 		langJa: "連携にはウェブのアカウントが必要です。先にウェブで登録してください。",
 	},
 
+	// The recap of turns played elsewhere (recap.go).
+	"recapTitle": {langEn: "📜 <b>Played elsewhere since</b>", langKo: "📜 <b>그동안 다른 곳에서 한 대화</b>", langJa: "📜 <b>その間にほかの場所で話したこと</b>"},
+	"recapYou":   {langEn: "You", langKo: "나", langJa: "あなた"},
+	"recapBot":   {langEn: "Bot", langKo: "봇", langJa: "ボット"},
+
 	// The command menu.
 	"cmdNew":       {langEn: "Make a room", langKo: "새 방 만들기", langJa: "ルームを作る"},
 	"cmdRooms":     {langEn: "Your rooms", langKo: "내 방 목록", langJa: "ルーム一覧"},

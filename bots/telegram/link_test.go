@@ -268,7 +268,8 @@ func TestUnlink(t *testing.T) {
 var shownCode = regexp.MustCompile(`code: ([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2})\n`)
 
 // /link alone answers a code with its expiry; the web account that enters it
-// takes the Telegram account, and the next line plays as the account.
+// takes the Telegram account, and the next update (the answer to a question
+// asked before, a line) acts as the account.
 func TestLinkCodeFromTheBot(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		clk := &engineClock{t: time.Date(2026, 12, 3, 15, 2, 0, 0, time.UTC)}
@@ -285,8 +286,17 @@ func TestLinkCodeFromTheBot(t *testing.T) {
 		if html := e.sent(aliceDM.ID)[0].Fields["text"]; !strings.Contains(html, "<code>"+m[1]+"</code>") {
 			t.Fatalf("the code is not tap-to-copy: %q", html)
 		}
+		// A question of /edit is open while the web takes the code: the
+		// answer and the next line act as the account.
+		e.send(aliceDM, alice, "/edit")
+		e.press(aliceDM, alice, e.lastID(aliceDM.ID), fmt.Sprintf("field:%d:u", room.ID))
+		question := e.lastID(aliceDM.ID)
 		if _, err := e.eng.RedeemIdentityLinkCode(t.Context(), wendy.ID, m[1]); err != nil {
 			t.Fatal(err)
+		}
+		e.replyTo(aliceDM, alice, question, "regular customer")
+		if r, err := e.eng.FindRoom(t.Context(), wendy.ID, room.ID); err != nil || r.UserRole != "regular customer" {
+			t.Fatalf("the account's room = %+v, %v", r, err)
 		}
 		e.model.Enqueue(openaifake.Reply{Chunks: []string{"Hello!"}})
 		e.send(aliceDM, alice, "hi")
