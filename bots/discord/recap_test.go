@@ -147,3 +147,21 @@ func contentsOf(msgs []discordfake.Message) []string {
 	}
 	return out
 }
+
+// In a DM, entering a room played elsewhere answers with the recap, then
+// says the room is entered, in the user's language.
+func TestRecapOnDMEnter(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		r := e.room(t, alice, "Cafe")
+		e.webLine(t, e.user(t, alice), r, "라떼 주세요")
+		m := e.golden(t, "command_help_dm.json", alice) // a DM, locale ja
+		set(t, m, "data", map[string]any{"id": "1250000000000000001", "name": "room", "type": 1, "options": []any{
+			map[string]any{"name": "enter", "type": 1, "options": []any{map[string]any{"name": "room", "type": 3, "value": fmtRoomID(r)}}}}})
+		d := respData(t, e.sendOK(t, m))
+		want := "🔁 ほかの場所での会話（ウェブ）：\n**あなた:** 라떼 주세요\n**barista:** echo\\: 라떼 주세요\n\n**Cafe** に入りました。"
+		if got, _ := d["content"].(string); !strings.HasPrefix(got, want) || ephemeral(d) {
+			t.Errorf("the DM answer is %q (ephemeral %v), want it to begin %q", got, ephemeral(d), want)
+		}
+	})
+}
