@@ -44,6 +44,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("report", func(t *testing.T) { testReport(t, browser, sqlite(t)) })
 	t.Run("connected_apps", func(t *testing.T) { testConnectedApps(t, browser, sqlite(t)) })
 	t.Run("message_sources", func(t *testing.T) { testMessageSources(t, browser, sqlite(t)) })
+	t.Run("room_watch", func(t *testing.T) { testRoomWatch(t, browser, sqlite(t)) })
 	t.Run("screenshots", func(t *testing.T) { testScreenshots(t, browser, sqlite(t)) })
 }
 

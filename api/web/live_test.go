@@ -3,7 +3,11 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/openai/openaifake"
@@ -54,4 +58,27 @@ func testMessageSources(t *testing.T, browser context.Context, srv *server) {
 	}
 	p.choose("#lang-select", "ja")
 	p.waitJS("the sign named in Japanese", `document.querySelector("#messages li:nth-child(3) .msg__source")?.title === "Telegram から送信"`)
+}
+
+// testRoomWatch runs the cases of testdata/room_watch.js against the chat
+// page's live events client (static/js/roomwatch.js), in the browser, on
+// fake streams: events in order, deltas of unknown replies dropped,
+// resuming from the last id after a backoff, reload, a room gone.
+func testRoomWatch(t *testing.T, browser context.Context, srv *server) {
+	src, err := os.ReadFile(filepath.Join("testdata", "room_watch.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newTab(t, browser, srv)
+	p.open("/#/login")
+	p.waitVisible("#login-form")
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	defer cancel()
+	failures, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](string(src), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
 }
