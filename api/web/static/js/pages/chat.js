@@ -115,12 +115,17 @@ class Chat {
     let firstReady;
     const ready = new Promise((resolve) => { firstReady = resolve; });
     this.watch = new RoomWatch(this.room.id, {
-      onConnect: () => this.onWatch('connect'),
+      onConnect: () => {
+        this.list.dataset.live = 'false';
+        this.onWatch('connect');
+      },
       onReady: ({ resumed }) => {
+        this.list.dataset.live = 'true'; // following the room (tests wait for it)
         if (!this.loadBegun) firstReady();
         else if (!resumed) this.resync(); // after a reload, or up only after the history
       },
       onEvent: (type, data) => this.onWatch(type, data),
+      onGone: () => { this.list.dataset.live = 'false'; },
     }, { signal: this.signal });
     const stopped = this.watch.run();
     let timer;
