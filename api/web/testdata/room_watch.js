@@ -109,6 +109,14 @@
     eq('ids while failing', ids.slice(0, 8), ['', '', '', '', '', '', '', '']);
   }
 
+  // An id the server refuses: the next try starts without one.
+  {
+    const { ids, log } = await run([sse('event: ready\nid: 9\ndata: {"last_event_id":9}\n\n'), json(400, 'invalid'),
+      sse('event: ready\nid: 10\ndata: {"last_event_id":10}\n\n')]);
+    eq('a refused id', ids.slice(0, 3), ['', '9', '']);
+    eq('a refused id: told to re-read', log, ['connect', 'ready false', 'connect', 'ready false']);
+  }
+
   // The room is gone (or not the user's): the watch stops.
   {
     const { log, ids } = await run([json(404, 'not_found'), sse('')]);

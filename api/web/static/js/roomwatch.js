@@ -84,6 +84,7 @@ export class RoomWatch {
             if (!this.signal?.aborted) this.handlers.onGone?.(err);
             return;
           }
+          if (res.status === 400) this.lastId = ''; // an id the server does not take: start over, and re-read
           throw err;
         }
         const resumed = this.lastId !== '';
