@@ -73,7 +73,8 @@ type RoomWatch struct {
 }
 
 // WatchRoom follows userID's room roomID: first the stored events after
-// `after` (0: none), replayed from the database, then RoomEventReady with
+// `after` (0: none but a reply still streaming), replayed from the
+// database, then RoomEventReady with
 // the room's newest event number, then every event as it happens on any
 // replica; a reply still streaming arrives as reply_started with its text
 // so far, then its deltas. Of several stored events of one row in the
@@ -221,7 +222,11 @@ func (e *Engine) followRoom(ctx context.Context, w *RoomWatch) {
 		if w.isEnded() {
 			return
 		}
-		log, err := e.store.ListRoomEvents(ctx, w.roomID, w.cursor, MaxReplayEvents)
+		after := w.cursor
+		if first && after == 0 {
+			after = -1 // no id: no replay, but a reply streaming
+		}
+		log, err := e.store.ListRoomEvents(ctx, w.roomID, after, MaxReplayEvents)
 		if err != nil {
 			if ctx.Err() != nil {
 				return

@@ -51,6 +51,8 @@ type RoomEventStore interface {
 	// ListRoomEvents returns the events of roomID numbered after `after`,
 	// at most limit of them, oldest first, with the rows they name, and the
 	// room's newest number. Events no longer kept, more than limit, or an
-	// `after` above the newest number are ErrEventsGone.
+	// `after` above the newest number are ErrEventsGone. With after -1 (a
+	// watcher without an id) it returns only the events that stored the room's messages still pending
+	// (a reply streaming), which a watcher without an id is sent.
 	ListRoomEvents(ctx context.Context, roomID, after int64, limit int) (*RoomEventLog, error)
 }

@@ -384,5 +384,30 @@ func TestWatchRoomReplayBounded(t *testing.T) {
 		if evs := readUntil(t, w, func(engine.RoomEvent) bool { return false }); len(evs) != 1 || evs[0].Kind != engine.RoomEventReload {
 			t.Fatalf("after an id from the future: %v, want reload", kindsOf(evs))
 		}
+		// Without an id: no replay, ready with the newest id (the line,
+		// the reply stored and settled: 3).
+		w, err = env.eng.WatchRoom(ctx, env.alice.ID, room.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs := readUntil(t, w, isKind(engine.RoomEventReady)); len(evs) != 1 || evs[0].ID != 3 {
+			t.Fatalf("without an id: %v, want ready#3 alone", kindsOf(evs))
+		}
+		w.Close()
+		// More than MaxReplayEvents behind: reload. Each goal change is an
+		// event: replacing 5 goals makes up to 10.
+		for i := 0; i*10 <= engine.MaxReplayEvents; i++ {
+			goals := []string{fmt.Sprint("a", i), "b", "c", "d", "e"}
+			if _, err := env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, engine.RoomUpdate{Goals: &goals}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w, err = env.eng.WatchRoom(ctx, env.alice.ID, room.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs := readUntil(t, w, func(engine.RoomEvent) bool { return false }); len(evs) != 1 || evs[0].Kind != engine.RoomEventReload {
+			t.Fatalf("more than %d events behind: %v, want reload", engine.MaxReplayEvents, kindsOf(evs))
+		}
 	})
 }

@@ -34,6 +34,9 @@ func (db *DB) ListRoomEvents(ctx context.Context, roomID, after int64, limit int
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, wrapErr("list room events", err)
 	}
+	if after < 0 {
+		return db.pendingRoomEvents(ctx, roomID, out)
+	}
 	if after > out.Head || out.Head-after > int64(limit) {
 		return nil, engine.ErrEventsGone
 	}
@@ -53,6 +56,44 @@ func (db *DB) ListRoomEvents(ctx context.Context, roomID, after int64, limit int
 	if int64(len(rows)) != out.Head-after { // pruned
 		return nil, engine.ErrEventsGone
 	}
+	return db.readEventRows(ctx, roomID, out, rows)
+}
+
+// pendingRoomEvents completes out, which has the room's newest number, with
+// the events that stored the room's pending messages: a reply streaming
+// (read through the partial index of pending messages).
+func (db *DB) pendingRoomEvents(ctx context.Context, roomID int64, out *engine.RoomEventLog) (*engine.RoomEventLog, error) {
+	if out.Head == 0 {
+		return out, nil
+	}
+	var ids []int64
+	err := db.bun.NewSelect().Model((*messageRow)(nil)).Column("m.id").
+		Where("m.status = ?", engine.StatusPending).
+		Where("m.room_id = ?", roomID).
+		Scan(ctx, &ids)
+	if err != nil {
+		return nil, wrapErr("list room events", err)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []eventLogRow
+	err = db.bun.NewSelect().Model(&rows).
+		Where("l.room_id = ?", roomID).
+		Where("l.seq <= ?", out.Head).
+		Where("l.kind = ?", engine.StoredMessage).
+		Where("l.message_id IN (?)", bun.In(ids)).
+		OrderExpr("l.room_id, l.seq").
+		Scan(ctx)
+	if err != nil {
+		return nil, wrapErr("list room events", err)
+	}
+	return db.readEventRows(ctx, roomID, out, rows)
+}
+
+// readEventRows completes out with the events of rows and the rows they name.
+func (db *DB) readEventRows(ctx context.Context, roomID int64, out *engine.RoomEventLog, rows []eventLogRow) (*engine.RoomEventLog, error) {
+	var err error
 	var msgIDs, fbIDs []int64
 	goals := false
 	for _, r := range rows {
