@@ -45,6 +45,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("connected_apps", func(t *testing.T) { testConnectedApps(t, browser, sqlite(t)) })
 	t.Run("message_sources", func(t *testing.T) { testMessageSources(t, browser, sqlite(t)) })
 	t.Run("room_watch", func(t *testing.T) { testRoomWatch(t, browser, sqlite(t)) })
+	t.Run("live_turn", func(t *testing.T) { testLiveTurn(t, browser, sqlite(t)) })
 	t.Run("screenshots", func(t *testing.T) { testScreenshots(t, browser, sqlite(t)) })
 }
 
