@@ -42,6 +42,10 @@ func TestBrowser(t *testing.T) {
 	t.Run("gallery", func(t *testing.T) { testGallery(t, browser, sqlite(t)) })
 	t.Run("goals", func(t *testing.T) { testGoals(t, browser, sqlite(t)) })
 	t.Run("report", func(t *testing.T) { testReport(t, browser, sqlite(t)) })
+	t.Run("connected_apps", func(t *testing.T) { testConnectedApps(t, browser, sqlite(t)) })
+	t.Run("message_sources", func(t *testing.T) { testMessageSources(t, browser, sqlite(t)) })
+	t.Run("room_watch", func(t *testing.T) { testRoomWatch(t, browser, sqlite(t)) })
+	t.Run("live_turn", func(t *testing.T) { testLiveTurn(t, browser, sqlite(t)) })
 	t.Run("screenshots", func(t *testing.T) { testScreenshots(t, browser, sqlite(t)) })
 }
 

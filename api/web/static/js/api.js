@@ -120,6 +120,9 @@ export const api = {
   listReports: (cursor, opts) => call('GET', '/reports?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''), undefined, opts),
   getReport: (id, opts) => call('GET', `/reports/${id}`, undefined, opts),
   listVocabulary: (cursor, opts) => call('GET', '/vocabulary?limit=50' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''), undefined, opts),
+  createLinkCode: () => call('POST', '/link-codes'),
+  linkIdentity: (code) => call('POST', '/identities/link', { code }),
+  unlinkIdentity: (provider) => call('DELETE', `/identities/${encodeURIComponent(provider)}`),
   listMessages: (id, before, limit, opts) => call('GET',
     `/rooms/${id}/messages?limit=${limit}` + (before ? '&before=' + encodeURIComponent(before) : ''), undefined, opts),
 };

@@ -13,6 +13,7 @@ import { chatPage } from './pages/chat.js';
 import { scenariosPage } from './pages/scenarios.js';
 import { reportPage, reportsPage } from './pages/report.js';
 import { vocabularyPage } from './pages/vocabulary.js';
+import { accountPage } from './pages/account.js';
 
 route('/', homePage);
 route('/login', loginPage, { auth: 'guest' });
@@ -23,6 +24,7 @@ route('/rooms/new/custom', createRoomPage, { auth: 'user' });
 route('/reports', reportsPage, { auth: 'user' });
 route('/reports/:id', reportPage, { auth: 'user' });
 route('/vocabulary', vocabularyPage, { auth: 'user' });
+route('/account', accountPage, { auth: 'user' });
 route('/rooms/:id/edit', editRoomPage, { auth: 'user' });
 route('/rooms/:id', chatPage, { auth: 'user' });
 route('/404', notFoundPage);
@@ -96,7 +98,7 @@ function drawTopbar() {
       h('a', { href: '#/rooms/new', class: 'nav-link', id: 'nav-new' }, t('nav.new_room')),
       h('a', { href: '#/reports', class: 'nav-link', id: 'nav-reports' }, t('nav.reports')),
       h('a', { href: '#/vocabulary', class: 'nav-link', id: 'nav-vocabulary' }, t('nav.vocabulary')),
-      h('span', { class: 'nav-user', title: user.email || '' }, user.display_name || user.email || ''),
+      h('a', { href: '#/account', class: 'nav-user', id: 'nav-account', title: t('account.title') + (user.email ? ' · ' + user.email : '') }, user.display_name || user.email || ''),
       h('button', { type: 'button', class: 'btn btn--ghost btn--small', id: 'logout', on: { click: (e) => logOut(e.currentTarget) } }, t('nav.logout')),
     ]
     : [

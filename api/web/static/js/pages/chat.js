@@ -1,6 +1,8 @@
 // The chat page: the room, its history (older messages load on scroll), and
 // turns streamed as they are written: send, regenerate, open the scene,
-// retry a failed reply, reset.
+// retry a failed reply, reset. The page follows the room live (RoomWatch):
+// a turn played elsewhere (another tab, Telegram, Discord) streams in as it
+// is written, and feedback and goals update as the coach finds them.
 
 import { api, meta, streamTurn } from '../api.js';
 import { h, alertBox, showAlert } from '../dom.js';
@@ -10,10 +12,11 @@ import { roomHeader, MessageView, emptyScene } from './chatview.js';
 import { Hints } from './hints.js';
 import { GoalsView } from './goals.js';
 import { go } from '../router.js';
+import { RoomWatch } from '../roomwatch.js';
 
 const PAGE = 30; // messages per history page
 const NEAR = 80; // px from an edge that counts as at it
-const PENDING_POLL_MS = 1000; // how often a reply written elsewhere is looked for
+const READY_WAIT_MS = 3000; // how long the history waits for the live events to be up
 
 // chatPage shows room params.id.
 export async function chatPage(root, params, signal) {
@@ -42,6 +45,16 @@ class Chat {
     this.loadingOlder = false;
     this.busy = false;
     this.streams = new Set(); // AbortControllers of the streams still open (a turn, or its feedback after the reply)
+    // Live events wait (held, in order) while the history loads and while
+    // a turn of this page runs, and are applied after it: applying is
+    // idempotent by message id, so what the turn's own stream showed is
+    // only confirmed.
+    this.holds = 0;
+    this.held = [];
+    this.live = new Set(); // replies whose reply_started came on the watch's connection: their deltas apply
+    this.turn = null; // a promise while a turn of this page runs, until its reply is done
+    this.resyncing = null;
+    this.loadBegun = false;
     // A turn started before the history has loaded (a quick first line)
     // shows at once but is sent only once the history is in place, so that
     // it lands below it.
@@ -93,15 +106,39 @@ class Chat {
       h('div', { class: 'chat__foot' }, this.alert, this.hints.box, composer)));
   }
 
+  // start follows the room's events, then loads the history once they are
+  // up (so that nothing falls between the two), or at once when they are
+  // not to be had, or after READY_WAIT_MS; events wait until the history is
+  // in place.
   async start() {
-    let newest = null; // the newest message of the history
+    this.holds++;
+    let firstReady;
+    const ready = new Promise((resolve) => { firstReady = resolve; });
+    this.watch = new RoomWatch(this.room.id, {
+      onConnect: () => {
+        this.list.dataset.live = 'false';
+        this.onWatch('connect');
+      },
+      onReady: ({ resumed }) => {
+        this.list.dataset.live = 'true'; // following the room (tests wait for it)
+        if (!this.loadBegun) firstReady();
+        else if (!resumed) this.resync(); // after a reload, or up only after the history
+      },
+      onEvent: (type, data) => this.onWatch(type, data),
+      onGone: () => { this.list.dataset.live = 'false'; },
+    }, { signal: this.signal });
+    const stopped = this.watch.run();
+    let timer;
+    await Promise.race([ready, stopped, new Promise((resolve) => { timer = setTimeout(resolve, READY_WAIT_MS); })]);
+    clearTimeout(timer);
+    this.loadBegun = true;
+    if (this.signal.aborted) return undefined;
     try {
       const page = await api.listMessages(this.room.id, '', PAGE, { signal: this.signal });
       this.cursor = page.next_cursor || '';
       // Lines typed while the history loaded are newer than all of it.
       const early = this.views.splice(0);
       for (const m of page.messages) this.add(m);
-      newest = this.views.at(-1);
       for (const v of early) {
         this.views.push(v);
         this.list.append(v.el);
@@ -115,39 +152,119 @@ class Chat {
     }
     this.historyLoaded(); // also when it failed: a waiting turn goes on (and says why it fails)
     this.list.dataset.loaded = 'true';
-    this.followPending(newest);
+    this.unhold();
     return () => this.streams.forEach((s) => s.abort());
   }
 
-  // followPending waits out a reply that was still being written when the
-  // page loaded (in another tab, or on another surface): it asks for the
-  // newest messages every little while until that reply (view) is finished,
-  // and shows it. Meanwhile the page is busy, unless a turn of its own (a
-  // line sent while the history loaded) already is.
-  async followPending(view) {
-    if (!view || view.msg.status !== 'pending') return;
-    const own = !this.busy;
-    if (own) {
-      this.busy = true;
-      this.refresh();
+  // onWatch takes a live event: applied now, or held until the history is
+  // in place and this page's turn is done.
+  onWatch(type, data) {
+    if (this.holds > 0) this.held.push([type, data]);
+    else this.apply(type, data);
+  }
+
+  // unhold ends one reason to hold events; with none left, the held ones
+  // are applied in order.
+  unhold() {
+    this.holds--;
+    while (this.holds === 0 && this.held.length > 0 && !this.signal.aborted) this.apply(...this.held.shift());
+  }
+
+  // apply shows one live event. Every event is about a message by id, or
+  // the goals: a message shown already is updated in place (never taken
+  // back from complete to pending, nor its feedback from ready to pending),
+  // any other is added.
+  apply(type, data) {
+    const follow = this.atEnd();
+    switch (type) {
+      case 'connect':
+        this.live.clear();
+        return;
+      case 'message':
+        this.upsert(data.message);
+        break;
+      case 'reply_started':
+        if (this.upsert(data.message)) this.live.add(data.message.id);
+        break;
+      case 'delta':
+        if (this.live.has(data.message_id)) this.byID(data.message_id)?.appendText(data.text);
+        break;
+      case 'reply':
+        this.live.delete(data.message?.id);
+        this.upsert(data.message);
+        break;
+      case 'feedback':
+        this.byID(data.message_id)?.setFeedback(data.feedback);
+        break;
+      case 'goals':
+        this.goals.update(data.goals);
+        break;
+      default:
+        return;
     }
-    try {
-      while (!this.signal.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, PENDING_POLL_MS));
-        const page = await api.listMessages(this.room.id, '', 2, { signal: this.signal });
-        const now = page.messages.find((m) => m.id === view.msg.id);
-        if (!now || now.status !== 'pending') {
-          if (now) view.update(now);
-          break;
-        }
-      }
-    } catch (err) {
-      if (!this.signal.aborted) showAlert(this.alert, errorText(err));
-    }
-    if (this.signal.aborted || !own) return;
-    this.busy = false;
     this.refresh();
-    if (this.atEnd()) this.scrollToEnd();
+    if (follow) this.scrollToEnd();
+  }
+
+  // byID returns the view of message id, if shown.
+  byID(id) {
+    return id ? this.views.find((v) => v.msg.id === id) : undefined;
+  }
+
+  // upsert shows msg: in its view when it has one (a line of this page not
+  // stored yet counts, by its text), else in a new one at the end. It returns
+  // the view, or null when msg is older than what the view shows.
+  upsert(msg) {
+    if (!msg?.id) return null;
+    if (msg.role === 'user' && this.room.feedback && !msg.feedback) msg = { ...msg, feedback: { status: 'pending', items: [] } };
+    const view = this.byID(msg.id)
+      || (msg.role === 'user' ? this.views.find((v) => !v.msg.id && v.msg.status === 'sending' && v.msg.content === msg.content) : undefined);
+    if (!view) return this.add(msg);
+    const had = view.msg;
+    if (msg.status === 'pending' && (had.status === 'complete' || had.status === 'failed')) return null;
+    if (had.feedback && had.feedback.status !== 'pending' && (!msg.feedback || msg.feedback.status === 'pending')) msg = { ...msg, feedback: had.feedback };
+    view.update(msg);
+    return view;
+  }
+
+  // resync re-reads the newest page of the history and the room's goals
+  // (after a reload event: the history changed, or events were missed),
+  // once this page's turn is done, holding events meanwhile.
+  resync() {
+    if (this.resyncing) return this.resyncing;
+    this.holds++;
+    this.resyncing = (async () => {
+      try {
+        await this.ready;
+        let page, room;
+        for (;;) {
+          while (this.turn) await this.turn;
+          [page, { room }] = await Promise.all([
+            api.listMessages(this.room.id, '', PAGE, { signal: this.signal }),
+            api.getRoom(this.room.id, { signal: this.signal })]);
+          if (!this.turn) break;
+        }
+        this.views = [];
+        this.list.replaceChildren();
+        this.cursor = page.next_cursor || '';
+        for (const m of page.messages) this.add(m);
+        this.goals.update(room.goals);
+        this.refresh();
+        this.scrollToEnd();
+      } catch (err) {
+        if (!this.signal.aborted) showAlert(this.alert, errorText(err));
+      } finally {
+        this.resyncing = null;
+        this.unhold();
+      }
+    })();
+    return this.resyncing;
+  }
+
+  // blocked reports whether a turn may not start now: one of this page runs,
+  // or a reply is being written (here or elsewhere).
+  blocked() {
+    return this.busy || this.views.some((v) => v.msg.status === 'pending');
   }
 
   // add appends a message (or prepends, with before) and returns its view.
@@ -166,19 +283,20 @@ class Chat {
   // refresh sets what depends on the conversation: the empty scene, the
   // retry button of a failed last reply, the buttons while a turn runs.
   refresh() {
+    const busy = this.blocked();
     const last = this.views.at(-1);
     this.views.forEach((v) => v.setRetry(null));
-    if (last && !this.busy) last.setRetry(() => this.play('regenerate'));
+    if (last && !busy) last.setRetry(() => this.play('regenerate'));
     this.empty.hidden = this.views.length > 0 || this.cursor !== '';
     this.scroller.hidden = !this.empty.hidden;
-    this.regen.disabled = this.busy || !this.views.some((v) => v.msg.role === 'assistant');
-    this.resetButton.disabled = this.busy || this.views.length === 0;
-    this.endButton.disabled = this.busy || this.ending || !this.views.some((v) => v.msg.role === 'user');
+    this.regen.disabled = busy || !this.views.some((v) => v.msg.role === 'assistant');
+    this.resetButton.disabled = busy || this.views.length === 0;
+    this.endButton.disabled = busy || this.ending || !this.views.some((v) => v.msg.role === 'user');
     this.goals.done.querySelector('button').disabled = this.endButton.disabled;
-    this.send.disabled = this.busy;
-    this.hints.button.disabled = this.busy || this.hints.asking;
-    this.empty.querySelector('button').disabled = this.busy;
-    this.list.setAttribute('aria-busy', String(this.busy));
+    this.send.disabled = busy;
+    this.hints.button.disabled = busy || this.hints.asking;
+    this.empty.querySelector('button').disabled = busy;
+    this.list.setAttribute('aria-busy', String(busy));
   }
 
   atEnd() {
@@ -227,7 +345,7 @@ class Chat {
 
   sendMessage() {
     const content = this.input.value;
-    if (this.busy || content.trim() === '') return;
+    if (this.blocked() || content.trim() === '') return;
     this.input.value = '';
     this.play('messages', content);
   }
@@ -237,8 +355,11 @@ class Chat {
   // stream may stay open a while after it for the coach's feedback on the
   // line.
   async play(kind, content) {
-    if (this.busy) return;
+    if (this.blocked()) return;
     this.busy = true;
+    this.holds++; // live events wait for this turn's reply
+    let endTurn;
+    this.turn = new Promise((resolve) => { endTurn = resolve; });
     showAlert(this.alert, '');
     this.hints.close();
     const sending = content !== undefined ? this.add({ role: 'user', content, status: 'sending' }) : null;
@@ -253,6 +374,9 @@ class Chat {
       if (released) return;
       released = true;
       this.busy = false;
+      this.turn = null;
+      endTurn();
+      this.unhold();
       if (!this.signal.aborted) {
         this.refresh();
         if (kind === 'messages') this.input.focus();
@@ -309,22 +433,9 @@ class Chat {
       showAlert(this.alert, errorText(err));
     } finally {
       this.streams.delete(stream);
-      // A line whose feedback never came (the stream ended first) is
-      // checked once more, from the history.
-      if (sending?.msg.feedback?.status === 'pending' && !this.signal.aborted) this.refreshFeedback(sending);
+      // A line whose feedback did not come on this stream gets it from the
+      // live events.
       release();
-    }
-  }
-
-  // refreshFeedback asks for the newest messages once and shows the feedback
-  // of view's line if it is among them.
-  async refreshFeedback(view) {
-    try {
-      const page = await api.listMessages(this.room.id, '', 4, { signal: this.signal });
-      const now = page.messages.find((m) => m.id === view.msg.id);
-      if (now && now.feedback) view.setFeedback(now.feedback);
-    } catch {
-      // the marker stays pending; a reload shows the stored state
     }
   }
 
@@ -371,7 +482,7 @@ class Chat {
   // endScene asks for the report of the scene (a model call: it takes a
   // moment) and shows it.
   async endScene() {
-    if (this.busy || this.ending) return;
+    if (this.blocked() || this.ending) return;
     this.ending = true;
     this.endButton.textContent = t('report.writing');
     showAlert(this.alert, '');

@@ -5,6 +5,7 @@ import { h } from '../dom.js';
 import { t, lang, languageName, levelName, errorText } from '../i18n.js';
 import { roomName } from './rooms.js';
 import { FeedbackView } from './feedback.js';
+import { SOURCE_MARKS, sourceLabel } from '../sources.js';
 
 // roomHeader shows what a room is: always its language, situation (as the
 // title when it has none) and both roles.
@@ -48,8 +49,9 @@ export class MessageView {
       this.tools = h('div', { class: 'msg__tools', hidden: true }, this.translateButton);
       this.translation = h('p', { class: 'msg__translation', hidden: true });
     }
+    this.source = h('span', { class: 'msg__source', role: 'img', hidden: true });
     this.el = h('li', { class: 'msg msg--' + msg.role },
-      h('div', { class: 'msg__who' }, who),
+      h('div', { class: 'msg__head' }, h('span', { class: 'msg__who' }, who), this.source),
       this.body,
       this.translation,
       this.feedback?.el,
@@ -80,7 +82,20 @@ export class MessageView {
       this.status.append(h('span', { class: 'msg__error' }, '⚠ ', t('chat.failed'), ' ', reason));
     }
     this.feedback?.update(msg.feedback, msg.content);
+    this.showSource(msg.source || (msg.status === 'sending' ? 'web' : ''));
     if (this.tools) this.tools.hidden = !(msg.id && msg.status === 'complete' && msg.content);
+  }
+
+  // showSource marks where the message came from (web, telegram, discord)
+  // with a small sign, named for the mouse and for screen readers.
+  showSource(source) {
+    const label = sourceLabel(source);
+    this.source.hidden = !label;
+    this.source.textContent = label ? SOURCE_MARKS[source] : '';
+    this.source.title = label;
+    this.source.dataset.source = source;
+    if (label) this.source.setAttribute('aria-label', label);
+    else this.source.removeAttribute('aria-label');
   }
 
   // setFeedback shows new feedback of this (user) message.
