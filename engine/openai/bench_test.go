@@ -99,3 +99,23 @@ func BenchmarkStream(b *testing.B) {
 	}
 	b.ReportMetric(float64(tr.bodyBytes), "body-bytes")
 }
+
+// BenchmarkStreamEncodingsKept is BenchmarkStream with every message's
+// encoding kept from earlier turns but the newest, as the engine hands a
+// room's window over (engine.MessageEncoder).
+func BenchmarkStreamEncodingsKept(b *testing.B) {
+	tr := &memoryTransport{}
+	c := openai.New(openai.Config{BaseURL: "http://model.invalid/v1", HTTPClient: &http.Client{Transport: tr}})
+	msgs := benchWindow(400)
+	for i := range msgs[:len(msgs)-1] {
+		msgs[i].Encoded = c.EncodeMessage(msgs[i])
+	}
+	req := engine.ModelRequest{Model: "gpt-4o-mini", Messages: msgs, MaxTokens: 512, Temperature: 0.8, User: "42"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Stream(b.Context(), req, func(string) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(tr.bodyBytes), "body-bytes")
+}
