@@ -127,6 +127,12 @@ func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message, head
 	} else {
 		e.windows.put(w)
 	}
+	enc := e.messageEncoder()
+	system := PromptMessage{Role: "system", Content: sc.system}
+	if w.system != sc.system || w.systemEncoded == "" {
+		w.systemEncoded = encodeMessage(enc, system)
+	}
+	system.Encoded = w.systemEncoded
 	w.system, w.systemTokens = sc.system, sc.systemTokens
 	p.window = w
 	first := len(w.entries)
@@ -138,10 +144,35 @@ func (e *Engine) buildPrompt(ctx context.Context, sc *scene, last *Message, head
 	history := w.entries[first:]
 
 	p.messages = make([]PromptMessage, 0, len(history)+2)
-	p.messages = append(p.messages, PromptMessage{Role: "system", Content: sc.system})
-	for _, h := range history {
-		p.messages = append(p.messages, PromptMessage{Role: string(h.role), Content: h.content})
+	p.messages = append(p.messages, system)
+	for i := range history {
+		h := &history[i]
+		m := PromptMessage{Role: string(h.role), Content: h.content}
+		if h.encoded == "" { // encoded once, kept with the window for the turns after
+			h.encoded = encodeMessage(enc, m)
+		}
+		m.Encoded = h.encoded
+		p.messages = append(p.messages, m)
 	}
 	p.messages = append(p.messages, tail)
 	return p, nil
+}
+
+// messageEncoder returns the engine's Model as a MessageEncoder, nil when it
+// encodes no messages.
+func (e *Engine) messageEncoder() MessageEncoder {
+	m := e.model
+	if o, ok := m.(observedModel); ok {
+		m = o.Model
+	}
+	enc, _ := m.(MessageEncoder)
+	return enc
+}
+
+// encodeMessage returns m encoded by enc, "" when enc is nil.
+func encodeMessage(enc MessageEncoder, m PromptMessage) string {
+	if enc == nil {
+		return ""
+	}
+	return enc.EncodeMessage(m)
 }

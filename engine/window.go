@@ -22,7 +22,8 @@ import (
 type historyEntry struct {
 	role    Role
 	content string
-	cost    int // token count plus the message framing
+	cost    int    // token count plus the message framing
+	encoded string // the message as the Model encodes it, once sent (MessageEncoder); "" before
 }
 
 // roomWindow is the cached history of one room.
@@ -32,8 +33,9 @@ type roomWindow struct {
 	entries []historyEntry // complete messages, oldest first
 	tokens  int            // the sum of entries' costs
 
-	system       string // the system prompt last counted, and its tokens
-	systemTokens int
+	system        string // the system prompt last counted, its tokens and its encoding
+	systemTokens  int
+	systemEncoded string
 }
 
 // windowCache holds the windows of the most recently used rooms.
