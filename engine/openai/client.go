@@ -111,8 +111,12 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 	defer stream.Close()
 
 	var res engine.ModelResult
+	var chunk streamChunk
 	for {
-		chunk, err := stream.Recv()
+		line, err := stream.RecvRaw()
+		if err == nil {
+			err = decodeChunk(line, &chunk)
+		}
 		if err == nil && context.Cause(actx) == errAttemptTimeout {
 			// The server was silent too long before this chunk came (it may
 			// have been buffered): the attempt is over, whatever arrives.
@@ -142,7 +146,7 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 				onDelta(choice.Delta.Content)
 			}
 			if choice.FinishReason != "" {
-				res.FinishReason = string(choice.FinishReason)
+				res.FinishReason = choice.FinishReason
 			}
 		}
 		if res.FinishReason != "" && res.UsageReported {
