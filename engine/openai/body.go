@@ -79,62 +79,105 @@ func (d messageDoer) Do(req *http.Request) (*http.Response, error) {
 }
 
 // fillMessages replaces req's body, go-openai's encoding of the request
-// without messages, with the same encoding with msgs.
+// without messages, with the same encoding with msgs, read from its pieces:
+// the window's kept encodings are not copied into one buffer first.
 func fillMessages(req *http.Request, msgs []engine.PromptMessage) error {
 	orig, err := io.ReadAll(req.Body)
 	if err != nil {
 		return fmt.Errorf("openai: reading the request body: %w", err)
 	}
 	_ = req.Body.Close()
-	body, err := requestBody(orig, msgs)
+	body, err := newRequestBody(orig, msgs)
 	if err != nil {
 		return err
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.ContentLength = int64(len(body))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	req.ContentLength = body.size
+	req.Body = io.NopCloser(body.reader())
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(body.reader()), nil }
 	return nil
 }
 
-// requestBody returns orig, a request encoded with "messages":null, with msgs
-// encoded in its place: each message's Encoded when the engine kept it, else
-// encoded now.
-func requestBody(orig []byte, msgs []engine.PromptMessage) ([]byte, error) {
+// requestBody is a request's body in pieces: go-openai's encoding of the
+// request up to its messages, each message's encoding, and the rest.
+type requestBody struct {
+	head string   // up to "messages":[
+	msgs []string // each message's encoding
+	tail string   // from the ] after the messages
+	size int64
+}
+
+// newRequestBody returns the pieces of orig, a request encoded with
+// "messages":null, with msgs in its place: each message's Encoded when the
+// engine kept it, else encoded now.
+func newRequestBody(orig []byte, msgs []engine.PromptMessage) (*requestBody, error) {
 	i := bytes.Index(orig, nullMessages)
 	if i < 0 {
 		return nil, errNoMessagesMember
 	}
-	head := orig[:i+len(nullMessages)-len("null")]
-	tail := orig[i+len(nullMessages):]
-
-	var fresh [][]byte // the encodings of messages without Encoded, in order
-	size := len(head) + len(tail) + 2 + len(msgs)
-	for _, m := range msgs {
-		if m.Encoded != "" {
-			size += len(m.Encoded)
-			continue
-		}
-		b, err := encodeMessage(m)
-		if err != nil {
-			return nil, fmt.Errorf("openai: encoding a message: %w", err)
-		}
-		fresh = append(fresh, b)
-		size += len(b)
+	b := &requestBody{
+		head: string(orig[:i+len(nullMessages)-len("null")]) + "[",
+		msgs: make([]string, len(msgs)),
+		tail: "]" + string(orig[i+len(nullMessages):]),
 	}
-	body := make([]byte, 0, size)
-	body = append(body, head...)
-	body = append(body, '[')
+	b.size = int64(len(b.head) + len(b.tail) + max(len(msgs)-1, 0))
 	for i, m := range msgs {
-		if i > 0 {
-			body = append(body, ',')
+		enc := m.Encoded
+		if enc == "" {
+			e, err := encodeMessage(m)
+			if err != nil {
+				return nil, fmt.Errorf("openai: encoding a message: %w", err)
+			}
+			enc = string(e)
 		}
-		if m.Encoded != "" {
-			body = append(body, m.Encoded...)
-		} else {
-			body = append(body, fresh[0]...)
-			fresh = fresh[1:]
-		}
+		b.msgs[i] = enc
+		b.size += int64(len(enc))
 	}
-	body = append(body, ']')
-	return append(body, tail...), nil
+	return b, nil
+}
+
+// reader returns a reader of the whole body from its start.
+func (b *requestBody) reader() io.Reader { return &bodyReader{body: b, cur: b.head} }
+
+// bodyReader reads a requestBody: cur, then the message at next (after a
+// comma unless it is the first), and so on, then the tail.
+type bodyReader struct {
+	body  *requestBody
+	cur   string // what is left of the piece being read
+	next  int    // the next message; len(msgs) once they are all read
+	comma bool   // the comma before msgs[next] has been read
+	done  bool   // the tail is in cur or read
+}
+
+// Read copies as much of the body as fits into p.
+func (r *bodyReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if r.cur == "" && !r.advance() {
+			if n == 0 {
+				return 0, io.EOF
+			}
+			break
+		}
+		c := copy(p[n:], r.cur)
+		n += c
+		r.cur = r.cur[c:]
+	}
+	return n, nil
+}
+
+// advance puts the next piece in cur, false at the end.
+func (r *bodyReader) advance() bool {
+	msgs := r.body.msgs
+	switch {
+	case r.next < len(msgs) && r.next > 0 && !r.comma:
+		r.cur, r.comma = ",", true
+	case r.next < len(msgs):
+		r.cur, r.comma = msgs[r.next], false
+		r.next++
+	case !r.done:
+		r.cur, r.done = r.body.tail, true
+	default:
+		return false
+	}
+	return true
 }
