@@ -110,3 +110,40 @@ func TestPromptMessagesEncodedOnce(t *testing.T) {
 		}
 	})
 }
+
+// The system prompt a room's window keeps is built again when any field it
+// is made of changes: every turn sends SystemPrompt of the room as it is.
+func TestSystemPromptFollowsTheRoom(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		env := newEnv(t, db, nil)
+		room := env.newRoom(t, env.alice)
+		str := func(s string) *string { return &s }
+		updates := []engine.RoomUpdate{
+			{Title: str("Tea")},
+			{Situation: str("ordering tea")},
+			{UserRole: str("tourist")},
+			{BotRole: str("tea master")},
+			{Level: str("C1")},
+			{Language: str("ja")},
+		}
+		for i, u := range append([]engine.RoomUpdate{{}}, updates...) {
+			if i > 0 {
+				if _, err := env.eng.UpdateRoom(ctx, env.alice.ID, room.ID, u); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := send(env, env.alice, room.ID, "hello", nil); err != nil {
+				t.Fatal(err)
+			}
+			r, err := env.eng.FindRoom(ctx, env.alice.ID, room.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reqs := env.fake.Requests()
+			if got, want := reqs[len(reqs)-1].Messages[0].Content, engine.SystemPrompt(r); got != want {
+				t.Errorf("turn %d: the system prompt sent =\n%s\nwant\n%s", i, got, want)
+			}
+		}
+	})
+}

@@ -33,9 +33,10 @@ type roomWindow struct {
 	entries []historyEntry // complete messages, oldest first
 	tokens  int            // the sum of entries' costs
 
-	system        string // the system prompt last counted, its tokens and its encoding
+	system        string // the system prompt last built, its tokens, its encoding, and what it was built of
 	systemTokens  int
 	systemEncoded string
+	systemKey     sceneKey
 }
 
 // windowCache holds the windows of the most recently used rooms.
