@@ -189,8 +189,8 @@ func (c *Client) failure(ctx, actx context.Context, holder *retryAfterHolder, er
 }
 
 // chatRequest maps req to go-openai's request, without the messages: they
-// are put into the body as it goes out (see body.go). Most OpenAI-compatible servers
-// know only max_tokens, so it is sent for every model except OpenAI's
+// are put into the body as it goes out (see body.go). Most OpenAI-compatible
+// servers know only max_tokens, so it is sent for every model except OpenAI's
 // reasoning models, which reject it (and any temperature but the default) and
 // take max_completion_tokens instead. A Temperature of 0 is not sent (the
 // server's default applies): go-openai omits a zero temperature.
