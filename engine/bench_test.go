@@ -55,12 +55,17 @@ func BenchmarkChatTurnUncached(b *testing.B) {
 }
 
 func benchTurns(b *testing.B, db *sqlstore.DB, prior, cachedRooms int) {
+	benchTurnsWith(b, db, prior, cachedRooms, instantModel{})
+}
+
+// benchTurnsWith times turns answered by model in a room with prior messages.
+func benchTurnsWith(b *testing.B, db *sqlstore.DB, prior, cachedRooms int, model engine.Model) {
 	ctx := context.Background()
 	cfg := engine.DefaultConfig()
 	cfg.Prompt.CachedRooms = cachedRooms
 	cfg.Limits.TurnsPerMinute = 0     // the in-memory limiter is not what is measured
 	cfg.Limits.TokensPerDay = 1 << 50 // checked every turn, never reached
-	eng := engine.New(cfg, engine.Deps{Store: db, Model: instantModel{}, Tokens: mustTokenizer(b)})
+	eng := engine.New(cfg, engine.Deps{Store: db, Model: model, Tokens: mustTokenizer(b)})
 	email := fmt.Sprintf("bench.%d@example.com", userSeq.Add(1))
 	u := &engine.User{Email: &email}
 	if err := db.CreateUser(ctx, u); err != nil {
@@ -85,11 +90,13 @@ func benchTurns(b *testing.B, db *sqlstore.DB, prior, cachedRooms int) {
 	in := engine.TurnInput{UserID: u.ID, RoomID: room.ID, Content: "따뜻한 아메리카노 한 잔 주세요.", Source: engine.SourceWeb}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for b.Loop() {
 		if _, err := eng.SendMessage(ctx, in, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 }
 
 // coachingModel is instantModel whose structured calls answer at once with

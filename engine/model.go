@@ -27,6 +27,21 @@ type Model interface {
 type PromptMessage struct {
 	Role    string // system, user or assistant
 	Content string
+	// Encoded is the message as the engine's Model encodes it
+	// (MessageEncoder), kept by the engine with the message in the room's
+	// window; empty when the Model encodes no messages or the message was
+	// not encoded. It is always the encoding of Role and Content.
+	Encoded string
+}
+
+// MessageEncoder is implemented by a Model whose requests carry each message
+// in an encoding of its own (the OpenAI client: JSON). The engine encodes a
+// history message once, keeps the encoding with the message in the room's
+// window, and hands it back in PromptMessage.Encoded on every turn that sends
+// the message, so that a turn encodes only what is new in its prompt.
+type MessageEncoder interface {
+	// EncodeMessage returns m as the Model sends it; "" when it cannot.
+	EncodeMessage(m PromptMessage) string
 }
 
 // ModelRequest is one chat-completion request.

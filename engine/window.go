@@ -22,7 +22,8 @@ import (
 type historyEntry struct {
 	role    Role
 	content string
-	cost    int // token count plus the message framing
+	cost    int    // token count plus the message framing
+	encoded string // the message as the Model encodes it, once sent (MessageEncoder); "" before
 }
 
 // roomWindow is the cached history of one room.
@@ -32,8 +33,10 @@ type roomWindow struct {
 	entries []historyEntry // complete messages, oldest first
 	tokens  int            // the sum of entries' costs
 
-	system       string // the system prompt last counted, and its tokens
-	systemTokens int
+	system        string // the system prompt last built, its tokens, its encoding, and what it was built of
+	systemTokens  int
+	systemEncoded string
+	systemKey     sceneKey
 }
 
 // windowCache holds the windows of the most recently used rooms.

@@ -81,7 +81,7 @@ func New(cfg Config) *Client {
 	if cfg.BaseURL != "" {
 		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
-	oc.HTTPClient = hc
+	oc.HTTPClient = messageDoer{hc: hc} // fills each request's messages in (body.go)
 	return &Client{api: goopenai.NewClientWithConfig(oc), key: key, timeout: cfg.Timeout, afterFunc: realAfterFunc}
 }
 
@@ -102,6 +102,7 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 	}
 	holder := &retryAfterHolder{}
 	actx = withRetryAfterHolder(actx, holder)
+	actx = withMessages(actx, req.Messages)
 
 	stream, err := c.api.CreateChatCompletionStream(actx, chatRequest(req))
 	if err != nil {
@@ -110,8 +111,12 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 	defer stream.Close()
 
 	var res engine.ModelResult
+	var chunk streamChunk
 	for {
-		chunk, err := stream.Recv()
+		line, err := stream.RecvRaw()
+		if err == nil {
+			err = decodeChunk(line, &chunk)
+		}
 		if err == nil && context.Cause(actx) == errAttemptTimeout {
 			// The server was silent too long before this chunk came (it may
 			// have been buffered): the attempt is over, whatever arrives.
@@ -141,7 +146,7 @@ func (c *Client) Stream(ctx context.Context, req engine.ModelRequest, onDelta fu
 				onDelta(choice.Delta.Content)
 			}
 			if choice.FinishReason != "" {
-				res.FinishReason = string(choice.FinishReason)
+				res.FinishReason = choice.FinishReason
 			}
 		}
 		if res.FinishReason != "" && res.UsageReported {
@@ -183,19 +188,15 @@ func (c *Client) failure(ctx, actx context.Context, holder *retryAfterHolder, er
 	return me
 }
 
-// chatRequest maps req to go-openai's request. Most OpenAI-compatible servers
-// know only max_tokens, so it is sent for every model except OpenAI's
+// chatRequest maps req to go-openai's request, without the messages: they
+// are put into the body as it goes out (see body.go). Most OpenAI-compatible
+// servers know only max_tokens, so it is sent for every model except OpenAI's
 // reasoning models, which reject it (and any temperature but the default) and
 // take max_completion_tokens instead. A Temperature of 0 is not sent (the
 // server's default applies): go-openai omits a zero temperature.
 func chatRequest(req engine.ModelRequest) goopenai.ChatCompletionRequest {
-	msgs := make([]goopenai.ChatCompletionMessage, len(req.Messages))
-	for i, m := range req.Messages {
-		msgs[i] = goopenai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
-	}
 	cr := goopenai.ChatCompletionRequest{
 		Model:         req.Model,
-		Messages:      msgs,
 		Stream:        true,
 		StreamOptions: &goopenai.StreamOptions{IncludeUsage: true},
 		User:          req.User,

@@ -30,6 +30,7 @@ func (c *Client) Complete(ctx context.Context, req engine.StructuredRequest) (en
 	}
 	holder := &retryAfterHolder{}
 	actx = withRetryAfterHolder(actx, holder)
+	actx = withMessages(actx, req.Messages)
 
 	resp, err := c.api.CreateChatCompletion(actx, structuredRequest(req))
 	if err != nil {
