@@ -152,3 +152,36 @@ func TestLinkCommitsWhileReplySaves(t *testing.T) {
 		}
 	})
 }
+
+// A turn the bot-only user started before the link is the account's: when
+// the account is deleted, it ends at once, as the account's own turns do.
+func TestDeleteAccountEndsMergedTurn(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, nil)
+		ctx := context.Background()
+		bot := botUser(t, env, "720")
+		room := env.newRoom(t, bot)
+		hold := openaifake.NewHold()
+		defer hold.Release()
+		env.fake.Enqueue(openaifake.Reply{Chunks: []string{"어서 ", "오세요!"}, Hold: hold, HoldAfter: 1})
+		c := newCollect()
+		done := make(chan error, 1)
+		go func() {
+			_, err := env.eng.SendMessage(ctx, engine.TurnInput{UserID: bot.ID, RoomID: room.ID, Content: "안녕하세요", Source: engine.SourceTelegram}, c.sink)
+			done <- err
+		}()
+		<-hold.Reached()
+		<-c.first
+		if _, err := env.eng.LinkIdentity(ctx, env.alice.ID, engine.ProviderTelegram, "720"); err != nil {
+			t.Fatal(err)
+		}
+		if err := env.eng.DeleteUser(ctx, env.alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		hold.Release() // a turn still playing would stream the rest now
+		wantCode(t, <-done, engine.CodeNotFound)
+		if got := c.text(); got != "어서 " {
+			t.Errorf("streamed %q, want only what came before the account was deleted", got)
+		}
+	})
+}
