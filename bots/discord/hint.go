@@ -19,7 +19,7 @@ func (b *Bot) hint(ctx context.Context, x *exchange) {
 	if !ok {
 		return
 	}
-	h, err := b.eng.Hint(ctx, x.user.ID, room.ID, string(x.in.Locale))
+	h, err := b.eng.HintFrom(ctx, x.user.ID, room.ID, engine.SourceDiscord, string(x.in.Locale))
 	if err != nil {
 		x.fail(ctx, err, "")
 		return

@@ -41,7 +41,7 @@ func (b *Bot) endScene(ctx context.Context, x *exchange) {
 		b.answer(ctx, x, err)
 		return
 	}
-	rep, err := b.eng.EndScene(ctx, x.user.ID, room.ID, string(x.in.Locale))
+	rep, err := b.eng.EndSceneFrom(ctx, x.user.ID, room.ID, engine.SourceDiscord, string(x.in.Locale))
 	if err != nil {
 		x.fail(ctx, err, "")
 		return

@@ -108,7 +108,7 @@ func (b *Bot) shownReply(ctx context.Context, userID, roomID int64, shown string
 // showTranslation answers with message msgID of roomID in the learner's
 // language.
 func (b *Bot) showTranslation(ctx context.Context, x *exchange, roomID, msgID int64) {
-	tr, err := b.eng.Translate(ctx, x.user.ID, roomID, msgID, string(x.in.Locale))
+	tr, err := b.eng.TranslateFrom(ctx, x.user.ID, roomID, msgID, engine.SourceDiscord, string(x.in.Locale))
 	if err != nil {
 		x.fail(ctx, err, "")
 		return

@@ -122,7 +122,7 @@ func (b *Bot) onPracticeButton(ctx context.Context, req *request, c callback) {
 func (b *Bot) hint(ctx context.Context, req *request, roomID int64, replyTo int) {
 	l := req.lang
 	b.typing(ctx, req.chatID)
-	h, err := b.eng.Hint(ctx, req.user.ID, roomID, req.from.LanguageCode)
+	h, err := b.eng.HintFrom(ctx, req.user.ID, roomID, engine.SourceTelegram, req.from.LanguageCode)
 	if err != nil {
 		b.practiceError(ctx, req, err)
 		return
@@ -196,7 +196,7 @@ func translateTarget(k *models.InlineKeyboardMarkup) (room, msg int64, ok bool) 
 // messages.
 func (b *Bot) translate(ctx context.Context, req *request, roomID, msgID int64, replyTo int) {
 	b.typing(ctx, req.chatID)
-	tr, err := b.eng.Translate(ctx, req.user.ID, roomID, msgID, req.from.LanguageCode)
+	tr, err := b.eng.TranslateFrom(ctx, req.user.ID, roomID, msgID, engine.SourceTelegram, req.from.LanguageCode)
 	if err != nil {
 		b.practiceError(ctx, req, err)
 		return

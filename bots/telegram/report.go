@@ -153,7 +153,7 @@ func (b *Bot) endScene(ctx context.Context, req *request) {
 		return
 	}
 	b.typing(ctx, req.chatID)
-	r, err := b.eng.EndScene(ctx, req.user.ID, room.ID, req.from.LanguageCode)
+	r, err := b.eng.EndSceneFrom(ctx, req.user.ID, room.ID, engine.SourceTelegram, req.from.LanguageCode)
 	if err != nil {
 		if engine.AsError(err).Reason == engine.ReasonEmptyScene {
 			b.say(ctx, req, req.lang.t("errEmptyScene"), nil)
