@@ -104,6 +104,10 @@ type MessageStore interface {
 	// ListMessages returns at most limit messages of a room with ID < beforeID
 	// (beforeID 0: from the newest), newest first.
 	ListMessages(ctx context.Context, roomID, beforeID int64, limit int) ([]*Message, error)
+	// RecapMessages returns at most limit of the newest complete messages of
+	// roomID with an ID above that of the room's last message whose Source
+	// is surface (all of them if none is), newest first.
+	RecapMessages(ctx context.Context, roomID int64, surface Source, limit int) ([]*Message, error)
 	// DeleteMessages removes the room's messages with ID > afterID (afterID 0: all of them).
 	DeleteMessages(ctx context.Context, roomID, afterID int64) error
 	// FinishReply writes reply's content, status, error code and token count,

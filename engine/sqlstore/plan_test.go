@@ -129,7 +129,7 @@ func asString(v any) string {
 }
 
 // TestHotPathsUseIndexes checks, on a database with realistic statistics, that
-// the queries behind the prompt builder, room lists and crash recovery read
+// the queries behind the prompt builder, room lists, recaps and crash recovery read
 // their index and need no sort: their cost does not grow with the table.
 func TestHotPathsUseIndexes(t *testing.T) {
 	t.Parallel()
@@ -162,6 +162,10 @@ func TestHotPathsUseIndexes(t *testing.T) {
 			{"ListRooms before", func() error { _, err := db.ListRooms(ctx, owner.ID, crowdRooms+2020, 20); return err }, "rooms_owner_id_id_idx"},
 			{"TurnState", func() error {
 				_, _, err := db.TurnState(ctx, room.ID, 0, owner.ID, time.Now().UTC().Format(time.DateOnly))
+				return err
+			}, "messages_room_id_id_idx"},
+			{"RecapMessages", func() error {
+				_, err := db.RecapMessages(ctx, room.ID, engine.SourceTelegram, 6)
 				return err
 			}, "messages_room_id_id_idx"},
 			{"FailPendingMessages", func() error {
