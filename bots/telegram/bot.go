@@ -42,7 +42,9 @@ type Bot struct {
 	link *connect.Link
 
 	wizards *wizards
-	pacer   *pacer
+	// recapped keeps recaps from being shown twice in a chat (recap.go).
+	recapped recapped
+	pacer    *pacer
 	// wait sleeps d or until ctx ends (Telegram's retry_after, the edit
 	// pace); tests replace it.
 	wait func(ctx context.Context, d time.Duration) error

@@ -83,6 +83,7 @@ func (b *Bot) onRoomButton(ctx context.Context, req *request, c callback, room *
 			return
 		}
 		b.say(ctx, req, l.t("entered", roomView(l, room)), nil)
+		b.showRecap(ctx, req, room)
 	case cbEdit:
 		b.say(ctx, req, l.t("editWhich", roomView(l, room)), fieldsKeyboard(l, room.ID))
 	case cbDelete:

@@ -66,9 +66,9 @@ var catalog = map[string]map[lang]string{
 		langJa: "<b>chatplayへようこそ！</b>\n場面と、あなたの役、ボットの役を決めると、学んでいる言語でその場面を一緒に演じます。\n\n下のボタンで最初のルームを作るか、/help を送ってください。",
 	},
 	"help": {
-		langEn: "<b>Commands</b>\n/new — pick a ready scene or make your own, or in one line:\n<code>/new en | ordering coffee | customer | barista</code>\n/rooms — your rooms: enter, edit, delete\n/room — the active room\n/hint — what could I say next?\n/translate — translate the bot's line (reply to it, or the last one)\n/level — your level, A1 to C2\n/feedback on|hidden|off — corrections of your lines\n/end — end the scene and get your report\n/reports — your past reports\n/edit — change the active room\n/delete — delete the active room\n/reset — clear the conversation and start the scene again\n/retry — write the last reply again\n/help — this help\n\nAny other message is your line in the active room.%s",
-		langKo: "<b>명령어</b>\n/new — 준비된 장면을 고르거나 직접 만들기, 또는 한 줄로:\n<code>/new ko | 카페에서 커피 주문 | 손님 | 바리스타</code>\n/rooms — 내 방 목록: 입장, 수정, 삭제\n/room — 현재 방 보기\n/hint — 다음에 뭐라고 말할까?\n/translate — 봇의 대사 번역 (그 메시지에 답장, 또는 마지막 대사)\n/level — 내 레벨, A1~C2\n/feedback on|hidden|off — 내 대사 교정\n/end — 장면을 끝내고 리포트 받기\n/reports — 지난 리포트\n/edit — 현재 방 수정\n/delete — 현재 방 삭제\n/reset — 대화를 지우고 장면을 다시 시작\n/retry — 마지막 답장을 다시 쓰기\n/help — 도움말\n\n그 밖의 메시지는 현재 방에서 나의 대사가 돼요.%s",
-		langJa: "<b>コマンド</b>\n/new — 用意された場面を選ぶか自分で作る、または1行で:\n<code>/new ja | カフェでコーヒーを注文 | 客 | バリスタ</code>\n/rooms — ルーム一覧: 入室・編集・削除\n/room — 今のルームを見る\n/hint — 次に何と言えばいい？\n/translate — ボットのセリフを翻訳（そのメッセージに返信、または最後のセリフ）\n/level — あなたのレベル、A1〜C2\n/feedback on|hidden|off — あなたのセリフの添削\n/end — 場面を終えてレポートを受け取る\n/reports — これまでのレポート\n/edit — 今のルームを編集\n/delete — 今のルームを削除\n/reset — 会話を消して場面をやり直す\n/retry — 最後の返事を書き直す\n/help — このヘルプ\n\nそれ以外のメッセージは、今のルームでのあなたのセリフになります。%s",
+		langEn: "<b>Commands</b>\n/new — pick a ready scene or make your own, or in one line:\n<code>/new en | ordering coffee | customer | barista</code>\n/rooms — your rooms: enter, edit, delete\n/room — the active room\n/hint — what could I say next?\n/translate — translate the bot's line (reply to it, or the last one)\n/level — your level, A1 to C2\n/feedback on|hidden|off — corrections of your lines\n/end — end the scene and get your report\n/reports — your past reports\n/edit — change the active room\n/delete — delete the active room\n/reset — clear the conversation and start the scene again\n/retry — write the last reply again\n/link — link to your web account: one history everywhere\n/unlink — unlink from the web account\n/help — this help\n\nAny other message is your line in the active room.%s",
+		langKo: "<b>명령어</b>\n/new — 준비된 장면을 고르거나 직접 만들기, 또는 한 줄로:\n<code>/new ko | 카페에서 커피 주문 | 손님 | 바리스타</code>\n/rooms — 내 방 목록: 입장, 수정, 삭제\n/room — 현재 방 보기\n/hint — 다음에 뭐라고 말할까?\n/translate — 봇의 대사 번역 (그 메시지에 답장, 또는 마지막 대사)\n/level — 내 레벨, A1~C2\n/feedback on|hidden|off — 내 대사 교정\n/end — 장면을 끝내고 리포트 받기\n/reports — 지난 리포트\n/edit — 현재 방 수정\n/delete — 현재 방 삭제\n/reset — 대화를 지우고 장면을 다시 시작\n/retry — 마지막 답장을 다시 쓰기\n/link — 웹 계정과 연결: 어디서든 같은 기록\n/unlink — 웹 계정과 연결 해제\n/help — 도움말\n\n그 밖의 메시지는 현재 방에서 나의 대사가 돼요.%s",
+		langJa: "<b>コマンド</b>\n/new — 用意された場面を選ぶか自分で作る、または1行で:\n<code>/new ja | カフェでコーヒーを注文 | 客 | バリスタ</code>\n/rooms — ルーム一覧: 入室・編集・削除\n/room — 今のルームを見る\n/hint — 次に何と言えばいい？\n/translate — ボットのセリフを翻訳（そのメッセージに返信、または最後のセリフ）\n/level — あなたのレベル、A1〜C2\n/feedback on|hidden|off — あなたのセリフの添削\n/end — 場面を終えてレポートを受け取る\n/reports — これまでのレポート\n/edit — 今のルームを編集\n/delete — 今のルームを削除\n/reset — 会話を消して場面をやり直す\n/retry — 最後の返事を書き直す\n/link — ウェブのアカウントと連携: どこでも同じ履歴\n/unlink — ウェブのアカウントとの連携を解除\n/help — このヘルプ\n\nそれ以外のメッセージは、今のルームでのあなたのセリフになります。%s",
 	},
 	"helpGroup": {
 		langEn: "\nIn a group I answer only when you mention me or reply to me; each of you plays in your own room.",
@@ -220,6 +220,73 @@ var catalog = map[string]map[lang]string{
 	"errUnavailable":   {langEn: "The service is restarting. Try again in a moment.", langKo: "서비스가 다시 시작하는 중이에요. 잠시 후 다시 시도해 주세요.", langJa: "サービスが再起動中です。しばらくしてからお試しください。"},
 	"errInternal":      {langEn: "Something went wrong on our side. Try again.", langKo: "저희 쪽에서 문제가 생겼어요. 다시 시도해 주세요.", langJa: "こちら側で問題が起きました。もう一度お試しください。"},
 
+	// Linking the Telegram account to a web account (link.go).
+	"linkPrivate": {
+		langEn: "Link codes are secret: send /link to me in a private chat, t.me/%s",
+		langKo: "연결 코드는 비밀이에요. 개인 채팅에서 /link 를 보내 주세요: t.me/%s",
+		langJa: "連携コードは秘密です。個人チャットで /link を送ってください: t.me/%s",
+	},
+	"linkPrivateCode": {
+		langEn: "Link codes are secret, and this group has seen yours: make a new one on the web (it replaces this one) and send it to me in a private chat, t.me/%s",
+		langKo: "연결 코드는 비밀인데 이 그룹에 코드가 보였어요. 웹에서 새 코드를 만들어(이 코드는 무효가 돼요) 개인 채팅으로 보내 주세요: t.me/%s",
+		langJa: "連携コードは秘密ですが、このグループに見えてしまいました。ウェブで新しいコードを作り（このコードは無効になります）、個人チャットで送ってください: t.me/%s",
+	},
+	"linkCode": {
+		langEn: "Your link code: <code>%s</code>\nSign in on the web, open Connected apps and enter it there within %d minutes (until %s UTC). It works once.\n\nHave a code from the web instead? Send <code>/link CODE</code>.",
+		langKo: "연결 코드: <code>%s</code>\n웹에 로그인해서 연결된 앱에 %d분 안에(UTC %s까지) 입력해 주세요. 한 번만 쓸 수 있어요.\n\n웹에서 받은 코드가 있다면 <code>/link 코드</code> 를 보내 주세요.",
+		langJa: "連携コード: <code>%s</code>\nウェブにログインし、連携アプリで%d分以内に（UTC %sまで）入力してください。使えるのは1回だけです。\n\nウェブで作ったコードがある場合は <code>/link コード</code> を送ってください。",
+	},
+	"linkAlready": {
+		langEn: "This Telegram account is linked to your chatplay account %s. To link another account, /unlink first.",
+		langKo: "이 텔레그램 계정은 chatplay 계정 %s에 연결되어 있어요. 다른 계정과 연결하려면 먼저 /unlink 해 주세요.",
+		langJa: "このTelegramアカウントはchatplayのアカウント %s と連携しています。別のアカウントと連携するには、先に /unlink してください。",
+	},
+	"linked": {
+		langEn: "✅ Linked: this Telegram account is now part of your chatplay account %s. All its rooms are in /rooms, and what you play here shows on the web.",
+		langKo: "✅ 연결했어요. 이 텔레그램 계정은 이제 chatplay 계정 %s의 일부예요. 모든 방은 /rooms 에 있고, 여기서 한 대화는 웹에도 보여요.",
+		langJa: "✅ 連携しました。このTelegramアカウントは、chatplayのアカウント %s の一部になりました。すべてのルームは /rooms にあり、ここでの会話はウェブにも表示されます。",
+	},
+	"unlinked": {
+		langEn: "Unlinked from your chatplay account %s. Its rooms stay with it; here you start afresh: /new to make a room, /link to link again.",
+		langKo: "chatplay 계정 %s과(와)의 연결을 해제했어요. 방은 그 계정에 남아요. 여기서는 새로 시작해요: /new 로 방 만들기, /link 로 다시 연결하기.",
+		langJa: "chatplayのアカウント %s との連携を解除しました。ルームはそのアカウントに残ります。ここでは新しく始めます: /new でルームを作る、/link でもう一度連携する。",
+	},
+	"notLinked": {
+		langEn: "This Telegram account is not linked to a web account. To link it, send /link.",
+		langKo: "이 텔레그램 계정은 웹 계정과 연결되어 있지 않아요. 연결하려면 /link 를 보내 주세요.",
+		langJa: "このTelegramアカウントはウェブのアカウントと連携していません。連携するには /link を送ってください。",
+	},
+	"errLinkCode": {
+		langEn: "That code is wrong or has expired (a code lasts %d minutes and works once). Make a new one on the web under Connected apps and send <code>/link CODE</code>.",
+		langKo: "코드가 틀렸거나 만료됐어요(코드는 %d분 동안 한 번만 쓸 수 있어요). 웹의 연결된 앱에서 새 코드를 만들어 <code>/link 코드</code> 를 보내 주세요.",
+		langJa: "コードが間違っているか、期限切れです（コードは%d分間、1回だけ使えます）。ウェブの連携アプリで新しいコードを作り、<code>/link コード</code> を送ってください。",
+	},
+	"errLinkAttempts": {
+		langEn: "Too many codes tried. Try again in %d min.",
+		langKo: "코드를 너무 많이 시도했어요. %d분 후에 다시 시도해 주세요.",
+		langJa: "コードを試した回数が多すぎます。%d分後にもう一度お試しください。",
+	},
+	"errLinkedElsewhere": {
+		langEn: "This Telegram account is already linked to another chatplay account. Unlink it there first (/unlink here, or Connected apps on that account), then send the code again.",
+		langKo: "이 텔레그램 계정은 이미 다른 chatplay 계정에 연결되어 있어요. 먼저 그쪽 연결을 해제한 뒤(여기서 /unlink, 또는 그 계정의 연결된 앱) 코드를 다시 보내 주세요.",
+		langJa: "このTelegramアカウントは、すでに別のchatplayアカウントと連携しています。先にそちらの連携を解除してから（ここで /unlink、またはそのアカウントの連携アプリ）、もう一度コードを送ってください。",
+	},
+	"errProviderLinked": {
+		langEn: "That chatplay account already has another Telegram account linked. Unlink that one first (Connected apps on the web), then make a new code.",
+		langKo: "그 chatplay 계정에는 이미 다른 텔레그램 계정이 연결되어 있어요. 먼저 그 연결을 해제한 뒤(웹의 연결된 앱) 새 코드를 만들어 주세요.",
+		langJa: "そのchatplayアカウントには、すでに別のTelegramアカウントが連携しています。先にその連携を解除してから（ウェブの連携アプリ）、新しいコードを作ってください。",
+	},
+	"errNotWebAccount": {
+		langEn: "Linking needs a web account: sign up on the web first.",
+		langKo: "연결하려면 웹 계정이 필요해요. 먼저 웹에서 가입해 주세요.",
+		langJa: "連携にはウェブのアカウントが必要です。先にウェブで登録してください。",
+	},
+
+	// The recap of turns played elsewhere (recap.go).
+	"recapTitle": {langEn: "📜 <b>Played elsewhere since</b>", langKo: "📜 <b>그동안 다른 곳에서 한 대화</b>", langJa: "📜 <b>その間にほかの場所で話したこと</b>"},
+	"recapYou":   {langEn: "You", langKo: "나", langJa: "あなた"},
+	"recapBot":   {langEn: "Bot", langKo: "봇", langJa: "ボット"},
+
 	// The command menu.
 	"cmdNew":       {langEn: "Make a room", langKo: "새 방 만들기", langJa: "ルームを作る"},
 	"cmdRooms":     {langEn: "Your rooms", langKo: "내 방 목록", langJa: "ルーム一覧"},
@@ -232,6 +299,8 @@ var catalog = map[string]map[lang]string{
 	"cmdDelete":    {langEn: "Delete the active room", langKo: "현재 방 삭제", langJa: "今のルームを削除"},
 	"cmdReset":     {langEn: "Clear the conversation", langKo: "대화 지우기", langJa: "会話を消す"},
 	"cmdRetry":     {langEn: "Write the last reply again", langKo: "마지막 답장 다시 쓰기", langJa: "最後の返事を書き直す"},
+	"cmdLink":      {langEn: "Link your web account", langKo: "웹 계정과 연결", langJa: "ウェブのアカウントと連携"},
+	"cmdUnlink":    {langEn: "Unlink the web account", langKo: "웹 계정 연결 해제", langJa: "ウェブのアカウントとの連携を解除"},
 	"cmdHelp":      {langEn: "How to play", langKo: "도움말", langJa: "ヘルプ"},
 	"cmdStart":     {langEn: "Welcome", langKo: "시작하기", langJa: "はじめに"},
 }

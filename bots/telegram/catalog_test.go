@@ -76,6 +76,10 @@ func TestErrorTexts(t *testing.T) {
 		&engine.Error{Code: engine.CodeUnavailable},
 		engine.Internal(nil),
 		engine.Invalid("level", "Choose a CEFR level"),
+		engine.ErrLinkCodeInvalid,
+		engine.ErrLinkedElsewhere,
+		engine.ErrProviderLinked,
+		engine.ErrNotWebAccount,
 	}
 	for _, l := range langs {
 		seen := map[string]bool{}
@@ -86,6 +90,12 @@ func TestErrorTexts(t *testing.T) {
 			}
 			seen[text] = true
 		}
+	}
+	if got := b.linkErrorText(langKo, errs[4]); got != "코드를 너무 많이 시도했어요. 1분 후에 다시 시도해 주세요." {
+		t.Errorf("link attempts = %q", got)
+	}
+	if got := b.linkErrorText(langEn, &engine.Error{Code: engine.CodeRateLimited, RetryAfter: 14*time.Minute + time.Second}); got != "Too many codes tried. Try again in 15 min." {
+		t.Errorf("link attempts = %q", got)
 	}
 	if got := b.errorText(langEn, errs[4]); got != "Too many messages. Try again in 3 seconds." {
 		t.Errorf("rate limited = %q", got)

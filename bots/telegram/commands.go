@@ -26,6 +26,8 @@ var commandList = []struct{ name, desc string }{
 	{"delete", "cmdDelete"},
 	{"reset", "cmdReset"},
 	{"retry", "cmdRetry"},
+	{"link", "cmdLink"},
+	{"unlink", "cmdUnlink"},
 	{"help", "cmdHelp"},
 	{"start", "cmdStart"},
 }
@@ -120,6 +122,10 @@ func (b *Bot) onCommand(ctx context.Context, req *request) {
 		if room := b.activeRoom(ctx, req); room != nil {
 			b.feedbackCommand(ctx, req, room)
 		}
+	case "/link":
+		b.linkCommand(ctx, req)
+	case "/unlink":
+		b.unlinkCommand(ctx, req)
 	default:
 		b.say(ctx, req, l.t("unknownCommand"), nil)
 	}

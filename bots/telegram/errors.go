@@ -41,6 +41,12 @@ func (b *Bot) errorText(l lang, err error) string {
 			return l.t("errTooManyRooms")
 		case engine.ReasonSceneStarted:
 			return l.t("errSceneStarted")
+		case engine.ReasonLinkedElsewhere:
+			return l.t("errLinkedElsewhere")
+		case engine.ReasonProviderLinked:
+			return l.t("errProviderLinked")
+		case engine.ReasonNotWebAccount:
+			return l.t("errNotWebAccount")
 		}
 		return l.t("errBusy")
 	case engine.CodeUnavailable:
@@ -50,8 +56,21 @@ func (b *Bot) errorText(l lang, err error) string {
 	return l.t("errInternal")
 }
 
+// linkErrorText returns the message for err from redeeming or making a link
+// code in l: too many attempts are counted in minutes, codes tried (not
+// messages sent); anything else is as errorText says.
+func (b *Bot) linkErrorText(l lang, err error) string {
+	if e := engine.AsError(err); e.Code == engine.CodeRateLimited {
+		return l.t("errLinkAttempts", max(1, int((e.RetryAfter+time.Minute-1)/time.Minute)))
+	}
+	return b.errorText(l, err)
+}
+
 // invalidText explains an invalid input by the field at fault.
 func invalidText(l lang, e *engine.Error, lim engine.Limits) string {
+	if e.Reason == engine.ReasonLinkCode {
+		return l.t("errLinkCode", int(engine.LinkCodeTTL/time.Minute))
+	}
 	switch e.Field {
 	case "content":
 		switch e.Reason {

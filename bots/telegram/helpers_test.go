@@ -51,6 +51,8 @@ type envOptions struct {
 	bot    func(*Config)
 	model  engine.Model // instead of the fake model server
 	wait   bool         // keep the real wait (time passes)
+	// now, when set, is the engine's clock.
+	now func() time.Time
 	// beforeRun, when set, runs on the bot before Run starts.
 	beforeRun func(*Bot)
 }
@@ -72,8 +74,8 @@ func newEnv(t *testing.T, db *sqlstore.DB, opt envOptions) *env {
 		model = openai.New(openai.Config{BaseURL: e.model.URL(), Timeout: 10 * time.Second})
 	}
 	e.eng = engine.New(ecfg, engine.Deps{Store: db, Model: model, Tokens: mustTokenizer(t),
-		Logger: slog.New(slog.DiscardHandler),
-		Sleep:  func(ctx context.Context, d time.Duration) error { return ctx.Err() }})
+		Logger: slog.New(slog.DiscardHandler), Now: opt.now,
+		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }})
 
 	cfg := Config{Token: e.api.Token(), APIURL: e.api.URL(), PollTimeout: 10 * time.Second, ShutdownGrace: 5 * time.Second}
 	if opt.bot != nil {

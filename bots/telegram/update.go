@@ -63,7 +63,8 @@ func (b *Bot) eventID(updateID int64) string {
 }
 
 // onText handles a message that is not a command: the answer to a question
-// the bot asked (a step of /new or /edit), or a line in the active room.
+// the bot asked (a step of /new or /edit), or a line in the active room,
+// after a recap of the turns played in it elsewhere meanwhile (showRecap).
 func (b *Bot) onText(ctx context.Context, req *request) {
 	if req.text == "" {
 		b.say(ctx, req, req.lang.t("textOnly"), nil)
@@ -82,6 +83,7 @@ func (b *Bot) onText(ctx context.Context, req *request) {
 		b.replyError(ctx, req, err)
 		return
 	}
+	b.showRecap(ctx, req, room)
 	b.play(ctx, req, room, func(sink engine.Sink) (*engine.TurnResult, error) {
 		return b.eng.SendMessage(ctx, engine.TurnInput{UserID: req.user.ID, RoomID: room.ID,
 			Content: req.text, Source: engine.SourceTelegram, Locale: req.from.LanguageCode}, sink)
