@@ -64,7 +64,7 @@ func TestRunRegistersCommands(t *testing.T) {
 			for _, c := range cmds {
 				names = append(names, c.Name)
 			}
-			if len(cmds) != 10 || names[0] != "room" || len(cmds[0].Options) != 5 || cmds[0].Options[0].Options[0].Choices[0].Value != "ko" {
+			if len(cmds) != 12 || names[0] != "room" || len(cmds[0].Options) != 5 || cmds[0].Options[0].Options[0].Choices[0].Value != "ko" {
 				t.Errorf("commands = %v", names)
 			}
 			if got := discordfake.Filter(calls, http.MethodGet, "/users/@me"); len(got) != 1 {

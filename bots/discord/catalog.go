@@ -78,6 +78,14 @@ const (
 	msgReportsHeader  msg = "reports_header"
 	msgReportPick     msg = "report_pick"
 	msgNoReport       msg = "no_report"
+
+	// Linking the Discord identity to a web account.
+	msgLinkCode      msg = "link_code"
+	msgLinked        msg = "linked"
+	msgAlreadyLinked msg = "already_linked"
+	msgUnlinked      msg = "unlinked"
+	msgNotLinked     msg = "not_linked"
+	msgLinkTooMany   msg = "link_too_many"
 )
 
 // issueText names each kind of issue the coach finds, in every language.
@@ -101,6 +109,7 @@ var catalog = map[msg]map[string]string{
 			"`/retry` a new version of my last reply\n`/reset` clear the conversation\n" +
 			"`/hint` what you could say next\n`/translate` my last line in your language (or: a line of mine ▸ Apps ▸ Translate)\n" +
 			"`/end` end the scene and get your report\n`/reports` your past reports\n" +
+			"`/link` link to your chatplay web account (one history and your rooms everywhere), `/unlink` undo it\n" +
 			"After each of your lines I show you, and only you, how to say it better (`/room edit` with `feedback` turns it off; `level` sets your level).",
 		"ko": "**chatplay**: 배우고 있는 언어로 저와 상황극을 해 보세요.\n" +
 			"`/room new` 방 만들기: 목표가 있는 `scenario`를 고르거나 상황과 역할을 직접 입력\n`/room list` 내 방 목록\n" +
@@ -109,6 +118,7 @@ var catalog = map[msg]map[string]string{
 			"`/retry` 마지막 답을 다시 쓰기\n`/reset` 대화 지우기\n" +
 			"`/hint` 다음에 할 말 힌트\n`/translate` 제 마지막 대사 번역 (또는 제 대사 ▸ 앱 ▸ 번역)\n" +
 			"`/end` 장면을 마치고 리포트 받기\n`/reports` 지난 리포트\n" +
+			"`/link` chatplay 웹 계정에 연결 (어디서나 같은 방과 기록), `/unlink` 연결 끊기\n" +
 			"말할 때마다 더 자연스러운 표현을 나에게만 보여 드려요 (`/room edit`의 `feedback`으로 끄기, `level`로 수준 설정).",
 		"ja": "**chatplay**: 学んでいる言語で私とロールプレイをしましょう。\n" +
 			"`/room new` ルームを作る：目標つきの `scenario` を選ぶか、場面と役を自分で書く\n`/room list` ルーム一覧\n" +
@@ -117,6 +127,7 @@ var catalog = map[msg]map[string]string{
 			"`/retry` 最後の返事を書き直す\n`/reset` 会話を消す\n" +
 			"`/hint` 次に言えることのヒント\n`/translate` 私の最後のセリフを翻訳（または私のセリフ ▸ アプリ ▸ 翻訳）\n" +
 			"`/end` 場面を終えてレポートを受け取る\n`/reports` 過去のレポート\n" +
+			"`/link` chatplay のウェブアカウントに連携（どこでも同じルームと履歴）、`/unlink` 連携を解除\n" +
 			"話すたびに、より自然な言い方をあなただけに表示します（`/room edit` の `feedback` でオフ、`level` でレベル設定）。",
 	},
 	msgRoomCreated: {"en": "Room **%s** is ready. Use `/room enter` to begin.", "ko": "**%s** 방을 만들었습니다. `/room enter`로 시작하세요.", "ja": "ルーム **%s** を作りました。`/room enter` で始めましょう。"},
@@ -201,6 +212,23 @@ var catalog = map[msg]map[string]string{
 	msgReportsHeader: {"en": "Your reports, newest first:", "ko": "내 리포트 (최신순):", "ja": "あなたのレポート（新しい順）："},
 	msgReportPick:    {"en": "Show a report", "ko": "리포트 보기", "ja": "レポートを見る"},
 	msgNoReport:      {"en": "That report does not exist.", "ko": "그런 리포트는 없습니다.", "ja": "そのレポートはありません。"},
+	msgLinkCode: {"en": "🔗 Your link code: `%s`\nSigned in on the chatplay website, enter it under **Connected apps** before <t:%d:t> (<t:%d:R>). It works once.",
+		"ko": "🔗 연결 코드: `%s`\nchatplay 웹사이트에 로그인해 **연결된 앱**에 <t:%d:t>(<t:%d:R>) 전까지 입력하세요. 한 번만 쓸 수 있습니다.",
+		"ja": "🔗 連携コード：`%s`\nchatplay のウェブサイトにログインし、**連携アプリ** に <t:%d:t>（<t:%d:R>）までに入力してください。使えるのは 1 回だけです。"},
+	msgLinked: {"en": "🔗 This Discord account is now linked to your chatplay account **%s**: your rooms are here (`/room list`), and what you play here is in your history on the web.",
+		"ko": "🔗 이 Discord 계정을 chatplay 계정 **%s**에 연결했습니다. 내 방을 여기서도 쓸 수 있고(`/room list`), 여기서 한 대화는 웹의 기록에도 남습니다.",
+		"ja": "🔗 この Discord アカウントを chatplay アカウント **%s** に連携しました。ルームはここでも使えます（`/room list`）。ここでの会話はウェブの履歴にも残ります。"},
+	msgAlreadyLinked: {"en": "This Discord account is already linked to your chatplay account **%s**. To link it to another one, use `/unlink` first.",
+		"ko": "이 Discord 계정은 이미 chatplay 계정 **%s**에 연결되어 있습니다. 다른 계정에 연결하려면 먼저 `/unlink`를 쓰세요.",
+		"ja": "この Discord アカウントはすでに chatplay アカウント **%s** に連携しています。別のアカウントに連携するには、先に `/unlink` を使ってください。"},
+	msgUnlinked: {"en": "This Discord account is no longer linked to **%s**. The rooms stay with that account; here you start afresh. `/link` links it again.",
+		"ko": "이 Discord 계정과 **%s**의 연결을 끊었습니다. 방은 그 계정에 남고, 여기서는 새로 시작합니다. `/link`로 다시 연결할 수 있습니다.",
+		"ja": "この Discord アカウントと **%s** の連携を解除しました。ルームはそのアカウントに残り、ここでは新しく始まります。`/link` でまた連携できます。"},
+	msgNotLinked: {"en": "This Discord account is not linked to a chatplay account. To link it, enter a code from the website's **Connected apps** with `/link code:…`, or use `/link` alone for a code to enter there.",
+		"ko": "이 Discord 계정은 chatplay 계정에 연결되어 있지 않습니다. 웹사이트의 **연결된 앱**에서 받은 코드를 `/link code:…`로 입력하거나, `/link`만 써서 받은 코드를 웹에 입력하세요.",
+		"ja": "この Discord アカウントは chatplay アカウントに連携していません。ウェブサイトの **連携アプリ** で出したコードを `/link code:…` で入力するか、`/link` だけで出したコードをウェブで入力してください。"},
+	msgLinkTooMany: {"en": "Too many link codes tried. Try again in %d min.", "ko": "연결 코드를 너무 많이 시도했습니다. %d분 후에 다시 시도하세요.",
+		"ja": "連携コードを試した回数が多すぎます。%d 分後にもう一度お試しください。"},
 }
 
 // errorText holds the short error sentence per engine error code.
@@ -226,6 +254,18 @@ var reasonText = map[engine.Reason]map[string]string{
 		"ko": "먼저 장면에서 한마디 해 보세요. 리포트에는 내 대사가 하나 이상 필요해요.",
 		"ja": "まず場面で何か話してください。レポートにはあなたのセリフが 1 つ以上必要です。"},
 	engine.ReasonSceneStarted: {"en": "This scene has already begun: just write your line.", "ko": "이 장면은 이미 시작되었습니다. 바로 대사를 쓰세요.", "ja": "この場面はもう始まっています。そのままセリフを書いてください。"},
+	engine.ReasonLinkCode: {"en": "This link code is wrong, expired or already used. Get a new one on the website (**Connected apps**).",
+		"ko": "연결 코드가 틀렸거나 만료되었거나 이미 사용되었습니다. 웹사이트(**연결된 앱**)에서 새 코드를 받으세요.",
+		"ja": "連携コードが違うか、期限切れか、使用済みです。ウェブサイト（**連携アプリ**）で新しいコードを出してください。"},
+	engine.ReasonLinkedElsewhere: {"en": "This Discord account is already linked to another chatplay account. Unlink it there first (`/unlink`, or that account's **Connected apps**), then link again.",
+		"ko": "이 Discord 계정은 이미 다른 chatplay 계정에 연결되어 있습니다. 먼저 거기서 연결을 끊고(`/unlink` 또는 그 계정의 **연결된 앱**) 다시 연결하세요.",
+		"ja": "この Discord アカウントはすでに別の chatplay アカウントに連携しています。先にそちらの連携を解除して（`/unlink` かそのアカウントの **連携アプリ**）、もう一度連携してください。"},
+	engine.ReasonProviderLinked: {"en": "That chatplay account already has a Discord account linked. Unlink it there first (on the website, **Connected apps**), then link this one.",
+		"ko": "그 chatplay 계정에는 이미 다른 Discord 계정이 연결되어 있습니다. 먼저 웹사이트의 **연결된 앱**에서 연결을 끊은 뒤 이 계정을 연결하세요.",
+		"ja": "その chatplay アカウントにはすでに別の Discord アカウントが連携しています。先にウェブサイトの **連携アプリ** で解除してから、このアカウントを連携してください。"},
+	engine.ReasonNotWebAccount: {"en": "Linking needs a chatplay web account: sign up on the website first.",
+		"ko": "연결하려면 chatplay 웹 계정이 필요합니다. 먼저 웹사이트에서 가입하세요.",
+		"ja": "連携には chatplay のウェブアカウントが必要です。先にウェブサイトで登録してください。"},
 }
 
 // text returns sentence m in lang (English when missing), filled with args.

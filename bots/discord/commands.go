@@ -18,6 +18,10 @@ const (
 	cmdEnd   = "end"
 	// cmdReports lists the learner's reports.
 	cmdReports = "reports"
+	// cmdLink and cmdUnlink link the Discord identity to a web account and
+	// undo it.
+	cmdLink   = "link"
+	cmdUnlink = "unlink"
 	// cmdTranslateMessage is the message context-menu command (its name is
 	// what Discord shows, so it is capitalized).
 	cmdTranslateMessage = "Translate"
@@ -38,6 +42,7 @@ const (
 	optLevel     = "level"
 	optFeedback  = "feedback"
 	optScenario  = "scenario"
+	optCode      = "code"
 )
 
 // languageChoices are the room languages offered by /room new, by their own
@@ -137,6 +142,10 @@ func commands(lim engine.Limits) []*discordgo.ApplicationCommand {
 		cmd(cmdTrans, "Translate the bot's last line (only you see it)", locp("봇의 마지막 대사 번역 (나만 보기)", "ボットの最後のセリフを翻訳（自分だけに表示）")),
 		cmd(cmdEnd, "End this scene and get your report", locp("이 장면을 마치고 리포트 받기", "この場面を終えてレポートを受け取る")),
 		cmd(cmdReports, "Your past scene reports (only you see them)", locp("지난 장면 리포트 (나만 보기)", "過去の場面のレポート（自分だけに表示）")),
+		cmd(cmdLink, "Link to your chatplay web account (only you see it)", locp("chatplay 웹 계정에 연결 (나만 보기)", "chatplay のウェブアカウントに連携（自分だけに表示）"),
+			str(optCode, "A code from the website's Connected apps (without: get a code to enter there)",
+				loc("웹사이트의 연결된 앱에서 받은 코드 (없으면: 웹에 입력할 코드 받기)", "ウェブサイトの連携アプリで出したコード（なし：ウェブで入力するコードを出す）"), false, maxLinkCodeLen)),
+		cmd(cmdUnlink, "Unlink from your chatplay web account (only you see it)", locp("chatplay 웹 계정과 연결 끊기 (나만 보기)", "chatplay のウェブアカウントとの連携を解除（自分だけに表示）")),
 		cmd(cmdHelp, "How to play", locp("사용법", "使い方")),
 		{Type: discordgo.MessageApplicationCommand, Name: cmdTranslateMessage, NameLocalizations: locp("번역", "翻訳"),
 			Contexts: contexts, IntegrationTypes: install},

@@ -56,6 +56,9 @@ type env struct {
 	srv   *httptest.Server
 	priv  ed25519.PrivateKey
 	seq   atomic.Int64
+	// skew moves the engine's clock ahead of the real one (nanoseconds):
+	// tests of expiry set it.
+	skew atomic.Int64
 }
 
 func newEnv(t *testing.T, db *sqlstore.DB) *env {
@@ -72,6 +75,7 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 		Tokens: mustTokenizer(t),
 		Logger: slog.New(slog.DiscardHandler),
 		Sleep:  func(ctx context.Context, d time.Duration) error { return ctx.Err() },
+		Now:    func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
 	})
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {

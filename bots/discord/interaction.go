@@ -130,6 +130,10 @@ func (b *Bot) command(ctx context.Context, x *exchange) {
 		b.endScene(ctx, x)
 	case cmdReports:
 		b.reportList(ctx, x, "", false)
+	case cmdLink:
+		b.linkIdentity(ctx, x, optionMap(data.Options)[optCode])
+	case cmdUnlink:
+		b.unlinkIdentity(ctx, x)
 	case cmdHelp:
 		if err := x.reply(ctx, true, text(x.lang, msgHelp), nil); err != nil {
 			b.log.Warn("discord: help", errAttr(err))
