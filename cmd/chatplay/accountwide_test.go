@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatplay/chatplay/bots/discord/discordfake"
 	"github.com/chatplay/chatplay/bots/telegram/telegramfake"
@@ -162,60 +163,8 @@ func playAcrossSurfaces(t *testing.T, dialect string) {
 
 	// A Telegram line streams into the open web page while it is written.
 	turnStart := chat.send(tgLine)
-	if ev := events.next(t); ev.Event != "message" {
-		t.Fatalf("after the Telegram line, event %+v, want message", ev)
-	} else if m := ev.message(t); m.Role != "user" || m.Content != tgLine || m.Source != "telegram" || ev.ID == "" {
-		t.Fatalf("the Telegram line's event = %+v (id %q), want the line from telegram, with an id", m, ev.ID)
-	}
-	held := strings.Join(tgReplyChunks[:tgHoldAfter], "")
 	full := strings.Join(tgReplyChunks, "")
-	var replyID int64
-	var streamed string
-	for streamed != held {
-		ev := events.next(t)
-		switch ev.Event {
-		case "reply_started":
-			m := ev.message(t)
-			if m.Role != "assistant" || m.Source != "telegram" || !strings.HasPrefix(held, m.Content) {
-				t.Fatalf("reply_started = %+v", m)
-			}
-			replyID, streamed = m.ID, m.Content
-		case "delta":
-			var d struct {
-				MessageID int64  `json:"message_id"`
-				Text      string `json:"text"`
-			}
-			ev.decode(t, &d)
-			if replyID == 0 || d.MessageID != replyID || ev.ID != "" {
-				t.Fatalf("delta %+v (id %q) of reply %d", d, ev.ID, replyID)
-			}
-			streamed += d.Text
-			if !strings.HasPrefix(held, streamed) {
-				t.Fatalf("the deltas so far say %q, want the start of %q", streamed, held)
-			}
-		default:
-			t.Fatalf("event %+v while the reply is held after %q (streamed so far: %q)", ev, held, streamed)
-		}
-	}
-	select {
-	case <-hold.Reached():
-	default:
-		t.Fatal("the deltas came before the model reached the hold")
-	}
-	hold.Release()
-	for {
-		ev := events.next(t)
-		if ev.Event == "delta" {
-			continue
-		}
-		if ev.Event != "reply" {
-			t.Fatalf("event %+v, want the reply", ev)
-		}
-		if m := ev.message(t); m.ID != replyID || m.Content != full || m.Status != "complete" || m.Source != "telegram" || ev.ID == "" {
-			t.Fatalf("the reply event = %+v (id %q), want reply %d complete: %q", m, ev.ID, replyID, full)
-		}
-		break
-	}
+	seeTurnLive(t, events, hold, tgReplyChunks, tgHoldAfter, tgLine, "telegram")
 	chat.waitText(t, turnStart, "Telegram's reply", func(text string) bool { return strings.Contains(text, full) })
 	if n := countContaining(chat.texts(since), webLine1); n != 1 {
 		t.Errorf("Telegram showed the web line in %d messages since the room was entered, want 1 (the recap, once):\n%q", n, chat.texts(since))
@@ -452,4 +401,67 @@ func countContaining(texts []string, s string) int {
 		}
 	}
 	return n
+}
+
+// seeTurnLive follows a turn of line played on surface source, as the room's
+// event stream shows it: the line, then the reply's start and its deltas up
+// to the hold (where the model fake keeps the reply, not yet complete), and,
+// once the hold is released, the reply, complete: chunks joined. The model
+// fake holds the reply after holdAfter chunks.
+func seeTurnLive(t *testing.T, events *roomEvents, hold *openaifake.Hold, chunks []string, holdAfter int, line, source string) {
+	t.Helper()
+	if ev := events.next(t); ev.Event != "message" {
+		t.Fatalf("after the %s line, event %+v, want message", source, ev)
+	} else if m := ev.message(t); m.Role != "user" || m.Content != line || m.Source != source || ev.ID == "" {
+		t.Fatalf("the line's event = %+v (id %q), want the line from %s, with an id", m, ev.ID, source)
+	}
+	full := strings.Join(chunks, "")
+	held := strings.Join(chunks[:holdAfter], "")
+	var replyID int64
+	var streamed string
+	for streamed != held {
+		ev := events.next(t)
+		switch ev.Event {
+		case "reply_started":
+			m := ev.message(t)
+			if m.Role != "assistant" || m.Source != source || !strings.HasPrefix(held, m.Content) {
+				t.Fatalf("reply_started = %+v", m)
+			}
+			replyID, streamed = m.ID, m.Content
+		case "delta":
+			var d struct {
+				MessageID int64  `json:"message_id"`
+				Text      string `json:"text"`
+			}
+			ev.decode(t, &d)
+			if replyID == 0 || d.MessageID != replyID || ev.ID != "" {
+				t.Fatalf("delta %+v (id %q) of reply %d", d, ev.ID, replyID)
+			}
+			streamed += d.Text
+			if !strings.HasPrefix(held, streamed) {
+				t.Fatalf("the deltas so far say %q, want the start of %q", streamed, held)
+			}
+		default:
+			t.Fatalf("event %+v while the reply is held after %q (streamed so far: %q)", ev, held, streamed)
+		}
+	}
+	select { // the reply is held mid-way: what came so far came live
+	case <-hold.Reached():
+	case <-time.After(eventWait):
+		t.Fatal("the model fake never held the reply")
+	}
+	hold.Release()
+	for {
+		ev := events.next(t)
+		if ev.Event == "delta" {
+			continue
+		}
+		if ev.Event != "reply" {
+			t.Fatalf("event %+v, want the reply", ev)
+		}
+		if m := ev.message(t); m.ID != replyID || m.Content != full || m.Status != "complete" || m.Source != source || ev.ID == "" {
+			t.Fatalf("the reply event = %+v (id %q), want reply %d complete: %q", m, ev.ID, replyID, full)
+		}
+		break
+	}
 }
