@@ -272,8 +272,9 @@ func (d *discordClient) send(t *testing.T, in map[string]any) map[string]any {
 }
 
 // answer returns what the user sees of an interaction's answer: its initial
-// response's content when that was a message, else (a deferral) the content
-// of the original response once edited so that ok holds.
+// response's content when that was a message, else (a deferral) the first
+// of its messages (the original response, edited, or a followup) for which
+// ok holds, once there is one.
 func (d *discordClient) answer(t *testing.T, in, initial map[string]any, what string, ok func(content string) bool) string {
 	t.Helper()
 	if typ, _ := initial["type"].(float64); typ == 4 { // CHANNEL_MESSAGE_WITH_SOURCE
@@ -287,9 +288,13 @@ func (d *discordClient) answer(t *testing.T, in, initial map[string]any, what st
 	token := in["token"].(string)
 	var content string
 	d.api.WaitFor(t, what, func([]discordfake.Call) bool {
-		m, found := d.api.Message(token, "@original")
-		content = m.Content
-		return found && ok(content)
+		for _, m := range d.api.Messages(token) {
+			if ok(m.Content) {
+				content = m.Content
+				return true
+			}
+		}
+		return false
 	})
 	return content
 }
