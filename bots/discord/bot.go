@@ -120,8 +120,9 @@ type Bot struct {
 	inflight sync.WaitGroup
 	selfID   string // the bot's own user id, once known
 
-	lines *sequence.Queues[lineKey] // gateway messages waiting, per channel and user (message.go)
-	link  *connect.Link             // retries the setup until Discord answers, and shows the state
+	lines  *sequence.Queues[lineKey] // gateway messages waiting, per channel and user (message.go)
+	recaps recaps                    // the newest message each room's recap showed (recap.go)
+	link   *connect.Link             // retries the setup until Discord answers, and shows the state
 	// registered is set once the commands are registered; only Run's
 	// goroutine uses it.
 	registered bool

@@ -86,6 +86,11 @@ const (
 	msgUnlinked      msg = "unlinked"
 	msgNotLinked     msg = "not_linked"
 	msgLinkTooMany   msg = "link_too_many"
+
+	// The recap of what was played elsewhere.
+	msgRecapHeader msg = "recap_header"
+	msgRecapYou    msg = "recap_you"
+	msgSourceWeb   msg = "source_web"
 )
 
 // issueText names each kind of issue the coach finds, in every language.
@@ -227,6 +232,9 @@ var catalog = map[msg]map[string]string{
 	msgNotLinked: {"en": "This Discord account is not linked to a chatplay account. To link it, enter a code from the website's **Connected apps** with `/link code:…`, or use `/link` alone for a code to enter there.",
 		"ko": "이 Discord 계정은 chatplay 계정에 연결되어 있지 않습니다. 웹사이트의 **연결된 앱**에서 받은 코드를 `/link code:…`로 입력하거나, `/link`만 써서 받은 코드를 웹에 입력하세요.",
 		"ja": "この Discord アカウントは chatplay アカウントに連携していません。ウェブサイトの **連携アプリ** で出したコードを `/link code:…` で入力するか、`/link` だけで出したコードをウェブで入力してください。"},
+	msgRecapHeader: {"en": "🔁 Played elsewhere (%s):", "ko": "🔁 다른 곳에서 한 대화 (%s):", "ja": "🔁 ほかの場所での会話（%s）："},
+	msgRecapYou:    {"en": "You", "ko": "나", "ja": "あなた"},
+	msgSourceWeb:   {"en": "web", "ko": "웹", "ja": "ウェブ"},
 	msgLinkTooMany: {"en": "Too many link codes tried. Try again in %d min.", "ko": "연결 코드를 너무 많이 시도했습니다. %d분 후에 다시 시도하세요.",
 		"ja": "連携コードを試した回数が多すぎます。%d 分後にもう一度お試しください。"},
 }

@@ -48,7 +48,7 @@ func (x *exchange) failNoRoom(ctx context.Context, err error, typed string) {
 }
 
 // say answers /say: a chat turn in the current room, streamed into the
-// response.
+// response (after a recap of what was played elsewhere, when something was).
 func (b *Bot) say(ctx context.Context, x *exchange, said string) {
 	room, err := b.currentRoom(ctx, x.user.ID, x.in.ChannelID)
 	if err != nil {
@@ -59,8 +59,16 @@ func (b *Bot) say(ctx context.Context, x *exchange, said string) {
 		b.answer(ctx, x, err)
 		return
 	}
+	// What was played elsewhere since, if anything, comes first; the reply
+	// then follows it.
+	out := &interactionOutlet{s: b.session, in: x.in}
+	if recap := b.lineRecap(ctx, x.lang, x.user.ID, room); recap != "" {
+		if _, err := out.post(ctx, recap); err != nil {
+			b.log.Warn("discord: recap", errAttr(err))
+		}
+	}
 	var res *engine.TurnResult
-	err = x.stream(ctx, func(sink engine.Sink) (*engine.TurnResult, error) {
+	err = x.streamOn(ctx, out, func(sink engine.Sink) (*engine.TurnResult, error) {
 		var err error
 		res, err = b.eng.SendMessage(ctx, engine.TurnInput{UserID: x.user.ID, RoomID: room.ID, Content: said,
 			Source: engine.SourceDiscord, Locale: string(x.in.Locale)}, sink)

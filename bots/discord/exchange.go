@@ -246,8 +246,14 @@ func (x *exchange) fail(ctx context.Context, err error, typed string) {
 // stream runs a chat turn whose reply streams into the deferred response,
 // then followups, and returns the turn's error.
 func (x *exchange) stream(ctx context.Context, turn func(sink engine.Sink) (*engine.TurnResult, error)) error {
-	shown, err := x.b.streamTurn(ctx, x.lang, &interactionOutlet{s: x.b.session, in: x.in}, turn)
-	if shown != "" {
+	return x.streamOn(ctx, &interactionOutlet{s: x.b.session, in: x.in}, turn)
+}
+
+// streamOn is stream into out, an outlet of this interaction that may hold
+// a message already (the reply then goes into followups).
+func (x *exchange) streamOn(ctx context.Context, out *interactionOutlet, turn func(sink engine.Sink) (*engine.TurnResult, error)) error {
+	shown, err := x.b.streamTurn(ctx, x.lang, out, turn)
+	if shown != "" || out.usedOriginal {
 		x.mu.Lock()
 		x.deferred = false // the response holds part of the reply: keep it
 		x.mu.Unlock()

@@ -134,6 +134,9 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		return // someone else's thread, or a room since deleted
 	}
+	if recap := b.lineRecap(ctx, user.Locale, user.ID, room); recap != "" { // played elsewhere meanwhile: first, once
+		b.answerMessage(ctx, &channelOutlet{s: b.session, channelID: m.ChannelID}, recap)
+	}
 	var res *engine.TurnResult
 	if _, err := b.streamTurn(ctx, user.Locale, out, func(sink engine.Sink) (*engine.TurnResult, error) {
 		var err error

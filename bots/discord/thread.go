@@ -12,7 +12,8 @@ import (
 // public thread named after the room (or takes the thread it is used in,
 // when the bot opened it), binds it to the room and makes the room the
 // user's active one; in a DM the room becomes the active one. A room with no
-// conversation yet is opened by the bot, in character.
+// conversation yet is opened by the bot, in character; one with a
+// conversation played elsewhere opens with its recap (entryRecap).
 //
 // In a thread someone else opened it refuses, saying where to use it: the
 // bot plays only in threads it opens (handleMessage), which keeps it out of
@@ -73,8 +74,8 @@ func (b *Bot) enterRoom(ctx context.Context, x *exchange, room *engine.Room, fre
 	}
 	b.answer(ctx, x, x.reply(ctx, true, answer, nil))
 	out := &channelOutlet{s: b.session, channelID: thread}
-	if !fresh {
-		b.answerMessage(ctx, out, text(x.lang, msgContinue, roomName(room)))
+	if !fresh { // the thread opens with what was played elsewhere, if anything was
+		b.answerMessage(ctx, out, b.entryRecap(ctx, x.lang, x.user.ID, room, text(x.lang, msgContinue, roomName(room))))
 		return
 	}
 	if _, err := b.streamTurn(ctx, x.lang, out, func(sink engine.Sink) (*engine.TurnResult, error) {
@@ -104,7 +105,7 @@ func (b *Bot) enterDM(ctx context.Context, x *exchange, room *engine.Room, fresh
 		return
 	}
 	if !fresh {
-		b.answer(ctx, x, x.reply(ctx, false, text(x.lang, msgEnteredHere, roomName(room)), nil))
+		b.answer(ctx, x, x.reply(ctx, false, b.entryRecap(ctx, x.lang, x.user.ID, room, text(x.lang, msgEnteredHere, roomName(room))), nil))
 		return
 	}
 	if err := x.deferReply(ctx, false); err != nil {
