@@ -184,7 +184,8 @@ func TestFullFlow(t *testing.T) {
 		// Usage shows the turns.
 		var usage api.UsageBody
 		c.must(http.StatusOK, "GET", "/api/v1/usage", nil).decode(t, &usage)
-		if len(usage.Usage) != 1 || usage.Usage[0].Model != "test-model" || usage.Usage[0].Calls != 3 || usage.Usage[0].CompletionTokens == 0 {
+		if len(usage.Usage) != 1 || usage.Usage[0].Model != "test-model" || usage.Usage[0].Surface != "web" || usage.Usage[0].Kind != "reply" ||
+			usage.Usage[0].Calls != 3 || usage.Usage[0].CompletionTokens == 0 {
 			t.Fatalf("usage = %+v", usage)
 		}
 

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/chatplay/chatplay/engine"
 )
 
 // HintLine is one line the learner could say next, in the room's language,
@@ -35,7 +37,7 @@ func (h *handlers) hint(c *gin.Context) {
 	if !ok {
 		return
 	}
-	hint, err := h.eng.Hint(c.Request.Context(), userID(c), id, language)
+	hint, err := h.eng.HintFrom(c.Request.Context(), userID(c), id, engine.SourceWeb, language)
 	if err != nil {
 		h.abortWith(c, err)
 		return

@@ -40,6 +40,24 @@ func jsonBodyOptional(schema obj) obj {
 	return obj{"required": false, "content": obj{"application/json": obj{"schema": schema}}}
 }
 
+// sources returns the surfaces a message or a model call comes from.
+func sources() []string {
+	var out []string
+	for _, s := range engine.Sources() {
+		out = append(out, string(s))
+	}
+	return out
+}
+
+// callKinds returns the kinds of model call of the usage ledger.
+func callKinds() []string {
+	var out []string
+	for _, k := range engine.CallKinds() {
+		out = append(out, string(k))
+	}
+	return out
+}
+
 // issueKinds returns the kinds of a feedback item, as the engine names them.
 func issueKinds() []string {
 	var kinds []string
@@ -248,10 +266,12 @@ func openAPIDocument() obj {
 						"role": obj{"type": "integer"}, "display_name": obj{"type": "integer"}, "page_size": obj{"type": "integer"},
 						"goal": obj{"type": "integer"}, "goals": obj{"type": "integer", "description": "How many goals a room may have."}}),
 				}))})},
-			"/api/v1/usage": obj{"get": op("The caller's token use by UTC day and model.", true, nil,
-				obj{"200": jsonResponse("Usage, newest day first.", object([]string{"days", "usage"}, obj{"days": obj{"type": "integer"},
-					"usage": obj{"type": "array", "items": object(nil, obj{"day": str("YYYY-MM-DD"), "model": str(""), "calls": obj{"type": "integer"},
-						"prompt_tokens": obj{"type": "integer"}, "completion_tokens": obj{"type": "integer"}})}}))},
+			"/api/v1/usage": obj{"get": op("The caller's token use by UTC day, model, surface and kind of call, on every surface of the account.", true, nil,
+				obj{"200": jsonResponse("Usage, newest day first, then by model, surface and kind.", object([]string{"days", "usage"}, obj{"days": obj{"type": "integer"},
+					"usage": obj{"type": "array", "items": object(nil, obj{"day": str("YYYY-MM-DD"), "model": str(""),
+						"surface": obj{"type": "string", "enum": sources(), "description": "Where the calls were played from."},
+						"kind":    obj{"type": "string", "enum": callKinds(), "description": "What the calls were for."},
+						"calls":   obj{"type": "integer"}, "prompt_tokens": obj{"type": "integer"}, "completion_tokens": obj{"type": "integer"}})}}))},
 				param("days", "query", "How many days back, today included (default 30).", "integer"))},
 			"/api/v1/link-codes": obj{"post": op("A one-time code (10 minutes) that links a Telegram or Discord account to this one: send /link CODE to the bot. A new code replaces the older one.", true, nil,
 				obj{"201": jsonResponse("The code.", ref("LinkCode")), "401": respRef("Unauthenticated"), "409": errResp("Not a web account.")})},

@@ -75,7 +75,7 @@ func (h *handlers) endScene(c *gin.Context) {
 		h.abortWith(c, err)
 		return
 	}
-	r, err := h.eng.EndScene(ctx, uid, id, locale)
+	r, err := h.eng.EndSceneFrom(ctx, uid, id, engine.SourceWeb, locale)
 	if err != nil {
 		h.abortWith(c, err)
 		return

@@ -114,10 +114,13 @@ type TurnResponse struct {
 	Reply   *MessageResponse `json:"reply"`
 }
 
-// UsageRow is one day's token use with one model.
+// UsageRow is one day's token use with one model, from one surface, for
+// one kind of call.
 type UsageRow struct {
 	Day              string `json:"day"`
 	Model            string `json:"model"`
+	Surface          string `json:"surface"`
+	Kind             string `json:"kind"`
 	Calls            int    `json:"calls"`
 	PromptTokens     int64  `json:"prompt_tokens"`
 	CompletionTokens int64  `json:"completion_tokens"`

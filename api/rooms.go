@@ -179,7 +179,7 @@ func (h *handlers) usage(c *gin.Context) {
 	}
 	out := UsageBody{Days: days, Usage: make([]UsageRow, len(rows))}
 	for i, u := range rows {
-		out.Usage[i] = UsageRow{Day: u.Day, Model: u.Model, Calls: u.Calls, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens}
+		out.Usage[i] = UsageRow{Day: u.Day, Model: u.Model, Surface: string(u.Surface), Kind: string(u.Kind), Calls: u.Calls, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens}
 	}
 	c.JSON(http.StatusOK, out)
 }

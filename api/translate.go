@@ -37,7 +37,7 @@ func (h *handlers) translate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	tr, err := h.eng.Translate(c.Request.Context(), userID(c), id, msgID, language)
+	tr, err := h.eng.TranslateFrom(c.Request.Context(), userID(c), id, msgID, engine.SourceWeb, language)
 	if err != nil {
 		h.abortWith(c, err)
 		return

@@ -9,9 +9,10 @@ import (
 )
 
 // aidCall is one structured model call of a learner's aid (the coach, a
-// hint, a translation) for userID in room.
+// hint, a translation) for userID in room, asked for on surface.
 type aidCall struct {
 	kind     CallKind
+	surface  Source
 	userID   int64
 	room     *Room
 	messages []PromptMessage
@@ -69,7 +70,7 @@ func (e *Engine) callAid(ctx context.Context, c aidCall) error {
 		User:      strconv.FormatInt(c.userID, 10),
 		Schema:    c.schema,
 	})
-	call := &LLMCall{RoomID: c.room.ID, UserID: c.userID, Kind: c.kind, Model: model, Attempts: 1,
+	call := &LLMCall{RoomID: c.room.ID, UserID: c.userID, Kind: c.kind, Surface: c.surface, Model: model, Attempts: 1,
 		Latency: e.now().Sub(start), Status: StatusComplete, CreatedAt: e.now(), ReservationID: hold.ID,
 		PromptTokens: prompt, CompletionTokens: e.tokens.Count(res.Content)}
 	if res.UsageReported {

@@ -288,7 +288,7 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 		Temperature: e.cfg.Prompt.Temperature,
 		User:        strconv.FormatInt(userID, 10),
 	}, reply, sink)
-	call.RoomID, call.UserID, call.Model = room.ID, userID, model
+	call.RoomID, call.UserID, call.Model, call.Surface = room.ID, userID, model, source
 	if !call.usageReported {
 		call.PromptTokens = p.tokens
 	}

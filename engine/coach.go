@@ -212,7 +212,7 @@ func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Mess
 	}
 	var achieved []int64
 	fb := &Feedback{MessageID: line.ID, Status: FeedbackUnavailable, Items: []FeedbackItem{}, Language: line.Feedback.Language}
-	err = e.callAidSafely(ctx, aidCall{kind: CallFeedback, userID: userID, room: room,
+	err = e.callAidSafely(ctx, aidCall{kind: CallFeedback, surface: line.Source, userID: userID, room: room,
 		messages: coachPrompt(room, fb.Language, botLine, line.Content, open), schema: schema,
 		check: func(content string) error {
 			got, ids, err := checkFeedback(content, line.Content, open)
@@ -257,7 +257,7 @@ func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Mess
 func (e *Engine) checkGoalsOnly(ctx context.Context, room *Room, userID int64, line *Message, botLine string) []Goal {
 	open := openGoalsOf(room.Goals)
 	var achieved []int64
-	err := e.callAidSafely(ctx, aidCall{kind: CallFeedback, userID: userID, room: room,
+	err := e.callAidSafely(ctx, aidCall{kind: CallFeedback, surface: line.Source, userID: userID, room: room,
 		messages: goalsPrompt(room, botLine, line.Content, open), schema: goalsSchema,
 		check: func(content string) error {
 			ids, err := checkGoals(content, open)

@@ -17,12 +17,24 @@ type HintLine struct {
 // prompt shows the model.
 const hintHistoryMessages = 12
 
-// Hint returns one or two lines the learner could say next in roomID, with
-// translations into locale (see LearnerLanguage). It is a model call of kind
-// hint, counted as a turn for turns_per_minute, its tokens in the daily
-// allowance (spent: rate_limited). It is not stored as a message. Another
-// user's room: not found.
+// Hint is HintFrom the web.
+//
+// Deprecated: a surface calls HintFrom with its own Source, which the
+// ledger row keeps.
 func (e *Engine) Hint(ctx context.Context, userID, roomID int64, locale string) (*Hint, error) {
+	return e.HintFrom(ctx, userID, roomID, SourceWeb, locale)
+}
+
+// HintFrom returns one or two lines the learner could say next in roomID,
+// asked for on surface, with translations into locale (see
+// LearnerLanguage). It is a model call of kind hint, recorded with surface,
+// counted as a turn for turns_per_minute, its tokens in the daily allowance
+// (spent: rate_limited). It is not stored as a message. Another user's
+// room: not found.
+func (e *Engine) HintFrom(ctx context.Context, userID, roomID int64, surface Source, locale string) (*Hint, error) {
+	if !surface.Valid() {
+		return nil, Invalid("source", "Unknown source.")
+	}
 	room, err := e.FindRoom(ctx, userID, roomID)
 	if err != nil {
 		return nil, err
@@ -51,7 +63,7 @@ func (e *Engine) Hint(ctx context.Context, userID, roomID int64, locale string) 
 	ctx, done := e.aidContext(ctx, userID)
 	defer done()
 	var hint *Hint
-	err = e.callAid(ctx, aidCall{kind: CallHint, userID: userID, room: room,
+	err = e.callAid(ctx, aidCall{kind: CallHint, surface: surface, userID: userID, room: room,
 		messages: hintPrompt(room, LearnerLanguage(locale), recent), schema: hintSchema,
 		check: func(content string) (err error) {
 			hint, err = checkHint(content)

@@ -32,6 +32,9 @@ const (
 	SourceDiscord  Source = "discord"
 )
 
+// Sources returns the surfaces, the web first.
+func Sources() []Source { return []Source{SourceWeb, SourceTelegram, SourceDiscord} }
+
 // Valid reports whether s is a known source.
 func (s Source) Valid() bool {
 	return s == SourceWeb || s == SourceTelegram || s == SourceDiscord
@@ -70,6 +73,11 @@ const (
 	CallReport    CallKind = "report"    // the summary at the end of a scene
 )
 
+// CallKinds returns the kinds of model call, the reply first.
+func CallKinds() []CallKind {
+	return []CallKind{CallReply, CallFeedback, CallHint, CallTranslate, CallReport}
+}
+
 // Valid reports whether k is a known kind.
 func (k CallKind) Valid() bool {
 	switch k {
@@ -86,6 +94,7 @@ type LLMCall struct {
 	RoomID           int64
 	UserID           int64
 	Kind             CallKind // "": CallReply
+	Surface          Source   // where it was played from; "": SourceWeb
 	Model            string
 	PromptTokens     int
 	CompletionTokens int
@@ -98,10 +107,12 @@ type LLMCall struct {
 	ReservationID    int64 // the TokenReservation this call settles (0: none); not stored
 }
 
-// Usage is one user's token use for one day and model.
+// Usage is one user's token use for one day, model, surface and kind of call.
 type Usage struct {
 	Day              string // YYYY-MM-DD, UTC
 	Model            string
+	Surface          Source
+	Kind             CallKind
 	Calls            int
 	PromptTokens     int64
 	CompletionTokens int64

@@ -92,9 +92,18 @@ type VocabularyEntry struct {
 	CreatedAt time.Time
 }
 
-// EndScene builds the report of roomID's scene from the conversation and its
-// stored feedback (one structured model call, kind "report", validated;
-// counted in the ledger, the daily allowance and the turn limit), stores it,
+// EndScene is EndSceneFrom the web.
+//
+// Deprecated: a surface calls EndSceneFrom with its own Source, which the
+// ledger row keeps.
+func (e *Engine) EndScene(ctx context.Context, userID, roomID int64, locale string) (*Report, error) {
+	return e.EndSceneFrom(ctx, userID, roomID, SourceWeb, locale)
+}
+
+// EndSceneFrom builds the report of roomID's scene, asked for on surface,
+// from the conversation and its stored feedback (one structured model call,
+// kind "report", validated; counted in the ledger with surface, the daily
+// allowance and the turn limit), stores it,
 // and returns it, written in the learner's language of locale. The room
 // stays (it can be reset to play again). A room with no learner line yet is
 // invalid (reason empty_scene); another user's room is not_found; an answer
@@ -105,7 +114,10 @@ type VocabularyEntry struct {
 // not the model's opinion. The conversation shown to the model is the newest
 // that fits reportTranscriptTokens, feedback included; feedback the coach is
 // still writing on the last line is not waited for.
-func (e *Engine) EndScene(ctx context.Context, userID, roomID int64, locale string) (*Report, error) {
+func (e *Engine) EndSceneFrom(ctx context.Context, userID, roomID int64, surface Source, locale string) (*Report, error) {
+	if !surface.Valid() {
+		return nil, Invalid("source", "Unknown source.")
+	}
 	room, err := e.FindRoom(ctx, userID, roomID)
 	if err != nil {
 		return nil, err
@@ -130,7 +142,7 @@ func (e *Engine) EndScene(ctx context.Context, userID, roomID int64, locale stri
 	ctx, done := e.aidContext(ctx, userID)
 	defer done()
 	var report *Report
-	err = e.callAid(ctx, aidCall{kind: CallReport, userID: userID, room: room,
+	err = e.callAid(ctx, aidCall{kind: CallReport, surface: surface, userID: userID, room: room,
 		messages: reportPrompt(room, lang, goals, conversation), schema: reportSchema,
 		maxTokens: reportMaxTokens, timeout: reportTimeout,
 		check: func(content string) (err error) {

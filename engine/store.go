@@ -159,7 +159,8 @@ type UsageStore interface {
 	// (llm_calls and the daily usage totals) and deletes the reservation it
 	// settles (call.ReservationID), in one transaction.
 	RecordCall(ctx context.Context, call *LLMCall) error
-	// ListUsage returns userID's usage per day and model for days >= sinceDay, newest day first.
+	// ListUsage returns userID's usage per day, model, surface and kind of
+	// call for days >= sinceDay, newest day first.
 	ListUsage(ctx context.Context, userID int64, sinceDay string) ([]Usage, error)
 }
 

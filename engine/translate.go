@@ -10,13 +10,24 @@ type Translation struct {
 	Text      string
 }
 
-// Translate returns messageID, a message of roomID, in locale (see
-// LearnerLanguage): from the cache when asked before (then it costs nothing
-// and counts nothing), else by a model call of kind translate, counted like a
-// hint, whose answer is cached per (message, language). Another user's room
-// or message: not found. A reply still being written, or failed empty, is a
-// conflict.
+// Translate is TranslateFrom the web.
+//
+// Deprecated: a surface calls TranslateFrom with its own Source, which the
+// ledger row keeps.
 func (e *Engine) Translate(ctx context.Context, userID, roomID, messageID int64, locale string) (*Translation, error) {
+	return e.TranslateFrom(ctx, userID, roomID, messageID, SourceWeb, locale)
+}
+
+// TranslateFrom returns messageID, a message of roomID, in locale (see
+// LearnerLanguage), asked for on surface: from the cache when asked before
+// (then it costs nothing and counts nothing), else by a model call of kind
+// translate recorded with surface, counted like a hint, whose answer is
+// cached per (message, language). Another user's room or message: not
+// found. A reply still being written, or failed empty, is a conflict.
+func (e *Engine) TranslateFrom(ctx context.Context, userID, roomID, messageID int64, surface Source, locale string) (*Translation, error) {
+	if !surface.Valid() {
+		return nil, Invalid("source", "Unknown source.")
+	}
 	room, err := e.FindRoom(ctx, userID, roomID)
 	if err != nil {
 		return nil, err
@@ -42,7 +53,7 @@ func (e *Engine) Translate(ctx context.Context, userID, roomID, messageID int64,
 	ctx, done := e.aidContext(ctx, userID)
 	defer done()
 	t := &Translation{MessageID: msg.ID, Language: lang}
-	err = e.callAid(ctx, aidCall{kind: CallTranslate, userID: userID, room: room,
+	err = e.callAid(ctx, aidCall{kind: CallTranslate, surface: surface, userID: userID, room: room,
 		messages: translatePrompt(room, lang, msg.Content), schema: translateSchema,
 		check: func(content string) (err error) {
 			t.Text, err = checkTranslation(content)

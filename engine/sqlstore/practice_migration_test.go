@@ -2,18 +2,13 @@ package sqlstore_test
 
 import (
 	"context"
-	"io/fs"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
-
-	"github.com/uptrace/bun/migrate"
 
 	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/sqlstore"
 	"github.com/chatplay/chatplay/engine/sqlstore/sqlstoretest"
-	"github.com/chatplay/chatplay/migrations"
 )
 
 // practiceMigration is the migration that adds rooms.level, rooms.feedback
@@ -28,34 +23,8 @@ func TestPracticeMigrationKeepsOldRows(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		t.Parallel()
 		ctx := context.Background()
-		if _, err := db.Migrator().Rollback(ctx); err != nil {
-			t.Fatal(err)
-		}
-		// Migrate to just before the practice migration.
-		all, err := migrations.FS(db.Dialect())
-		if err != nil {
-			t.Fatal(err)
-		}
-		older := fstest.MapFS{}
-		err = fs.WalkDir(all, ".", func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || path >= practiceMigration {
-				return err
-			}
-			b, err := fs.ReadFile(all, path)
-			older[path] = &fstest.MapFile{Data: b}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ms := migrate.NewMigrations()
-		if err := ms.Discover(older); err != nil {
-			t.Fatal(err)
-		}
+		migrateBefore(t, db, practiceMigration)
 		bdb := sqlstore.BunDB(db)
-		if _, err := migrate.NewMigrator(bdb, ms).Migrate(ctx); err != nil {
-			t.Fatalf("migrate to before %s: %v", practiceMigration, err)
-		}
 
 		now := time.Now().UTC()
 		var userID, roomID, callID int64

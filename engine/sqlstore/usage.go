@@ -21,6 +21,7 @@ type llmCallRow struct {
 	RoomID           int64         `bun:"room_id,nullzero"` // NULL once the room is deleted
 	UserID           int64         `bun:"user_id"`
 	Kind             string        `bun:"kind"`
+	Surface          engine.Source `bun:"surface"`
 	Model            string        `bun:"model"`
 	PromptTokens     int           `bun:"prompt_tokens"`
 	CompletionTokens int           `bun:"completion_tokens"`
@@ -33,17 +34,22 @@ type llmCallRow struct {
 }
 
 // newLLMCallRow returns the row for c, its durations in milliseconds, its
-// kind CallReply when it names none.
+// kind CallReply and its surface SourceWeb when it names none.
 func newLLMCallRow(c *engine.LLMCall) *llmCallRow {
 	kind := c.Kind
 	if kind == "" {
 		kind = engine.CallReply
+	}
+	surface := c.Surface
+	if surface == "" {
+		surface = engine.SourceWeb
 	}
 	return &llmCallRow{
 		ID:               c.ID,
 		RoomID:           c.RoomID,
 		UserID:           c.UserID,
 		Kind:             string(kind),
+		Surface:          surface,
 		Model:            c.Model,
 		PromptTokens:     c.PromptTokens,
 		CompletionTokens: c.CompletionTokens,
@@ -66,17 +72,6 @@ type usageRow struct {
 	Calls            int    `bun:"calls"`
 	PromptTokens     int64  `bun:"prompt_tokens"`
 	CompletionTokens int64  `bun:"completion_tokens"`
-}
-
-// usage returns the engine's Usage of the row.
-func (r *usageRow) usage() engine.Usage {
-	return engine.Usage{
-		Day:              r.Day,
-		Model:            r.Model,
-		Calls:            r.Calls,
-		PromptTokens:     r.PromptTokens,
-		CompletionTokens: r.CompletionTokens,
-	}
 }
 
 // recordCall inserts c into the ledger and adds it to the daily totals, in tx.
@@ -119,6 +114,9 @@ func (db *DB) RecordCall(ctx context.Context, call *engine.LLMCall) error {
 	if call.Kind != "" && !call.Kind.Valid() {
 		return fmt.Errorf("sqlstore: record call: unknown kind %q", call.Kind)
 	}
+	if call.Surface != "" && !call.Surface.Valid() {
+		return fmt.Errorf("sqlstore: record call: unknown surface %q", call.Surface)
+	}
 	crow := newLLMCallRow(call)
 	crow.ID = 0 // the database assigns it
 	if crow.CreatedAt.IsZero() {
@@ -137,21 +135,37 @@ func (db *DB) RecordCall(ctx context.Context, call *engine.LLMCall) error {
 	return nil
 }
 
-// ListUsage returns userID's usage per day and model for days >= sinceDay,
-// newest day first, then by model.
+// ListUsage returns userID's usage per day, model, surface and kind of call
+// for days >= sinceDay, newest day first, then by model, surface and kind.
+// It sums the ledger rows of those days (llm_calls, read through its index
+// on (user_id, created_at)): a report asked for now and then, while the
+// allowance of every turn reads usage_daily's running totals.
 func (db *DB) ListUsage(ctx context.Context, userID int64, sinceDay string) ([]engine.Usage, error) {
-	var rows []usageRow
-	err := db.bun.NewSelect().Model(&rows).
-		Where("ud.user_id = ?", userID).
-		Where("ud.day >= ?", sinceDay).
-		OrderExpr("ud.day DESC, ud.model").
-		Scan(ctx)
+	since, err := time.Parse(dayLayout, sinceDay)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list usage: day %q: %w", sinceDay, err)
+	}
+	// The UTC day of created_at: SQLite holds it as text that starts with
+	// the UTC date, PostgreSQL as a timestamptz.
+	day := "substr(c.created_at, 1, 10)"
+	if db.dialect == DialectPostgres {
+		day = "to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	var usage []engine.Usage
+	err = db.bun.NewSelect().Model((*llmCallRow)(nil)).
+		ColumnExpr(day+" AS day").
+		ColumnExpr("c.model, c.surface, c.kind").
+		ColumnExpr("COUNT(*) AS calls").
+		// SUM of a BIGINT is a NUMERIC on PostgreSQL: cast it back.
+		ColumnExpr("CAST(SUM(c.prompt_tokens) AS BIGINT) AS prompt_tokens").
+		ColumnExpr("CAST(SUM(c.completion_tokens) AS BIGINT) AS completion_tokens").
+		Where("c.user_id = ?", userID).
+		Where("c.created_at >= ?", since).
+		GroupExpr("1, c.model, c.surface, c.kind").
+		OrderExpr("1 DESC, c.model, c.surface, c.kind").
+		Scan(ctx, &usage)
 	if err != nil {
 		return nil, wrapErr("list usage", err)
-	}
-	usage := make([]engine.Usage, len(rows))
-	for i := range rows {
-		usage[i] = rows[i].usage()
 	}
 	return usage, nil
 }

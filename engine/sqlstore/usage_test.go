@@ -17,6 +17,7 @@ type ledgerRow struct {
 	RoomID                         sql.NullInt64
 	UserID                         int64
 	Kind                           string
+	Surface                        string
 	Model                          string
 	PromptTokens, CompletionTokens int
 	Attempts                       int
@@ -29,9 +30,9 @@ func readLedger(t *testing.T, db *sqlstore.DB, id int64) ledgerRow {
 	t.Helper()
 	var r ledgerRow
 	err := sqlstore.BunDB(db).QueryRowContext(context.Background(), `
-		SELECT room_id, user_id, kind, model, prompt_tokens, completion_tokens, attempts, latency_ms, ttft_ms, status, error
+		SELECT room_id, user_id, kind, surface, model, prompt_tokens, completion_tokens, attempts, latency_ms, ttft_ms, status, error
 		FROM llm_calls WHERE id = ?`, id).
-		Scan(&r.RoomID, &r.UserID, &r.Kind, &r.Model, &r.PromptTokens, &r.CompletionTokens, &r.Attempts, &r.LatencyMS, &r.TTFTMS, &r.Status, &r.Error)
+		Scan(&r.RoomID, &r.UserID, &r.Kind, &r.Surface, &r.Model, &r.PromptTokens, &r.CompletionTokens, &r.Attempts, &r.LatencyMS, &r.TTFTMS, &r.Status, &r.Error)
 	if err != nil {
 		t.Fatalf("read llm_calls %d: %v", id, err)
 	}
@@ -62,7 +63,7 @@ func TestFinishReply(t *testing.T) {
 		reply := pendingReply(t, db, room)
 		reply.Content, reply.Status, reply.TokenCount = "어서 오세요!", engine.StatusComplete, 12
 		call := &engine.LLMCall{
-			RoomID: room.ID, UserID: user.ID, Model: "gpt-4o-mini",
+			RoomID: room.ID, UserID: user.ID, Model: "gpt-4o-mini", Surface: engine.SourceTelegram,
 			PromptTokens: 100, CompletionTokens: 12, Attempts: 2,
 			Latency: 1500 * time.Millisecond, TimeToFirstToken: 300 * time.Millisecond,
 			Status: engine.StatusComplete,
@@ -81,7 +82,7 @@ func TestFinishReply(t *testing.T) {
 			t.Errorf("stored reply = %+v, want %+v", msgs[0], reply)
 		}
 		wantLedger := ledgerRow{
-			RoomID: sql.NullInt64{Int64: room.ID, Valid: true}, UserID: user.ID, Kind: "reply", Model: "gpt-4o-mini",
+			RoomID: sql.NullInt64{Int64: room.ID, Valid: true}, UserID: user.ID, Kind: "reply", Surface: "telegram", Model: "gpt-4o-mini",
 			PromptTokens: 100, CompletionTokens: 12, Attempts: 2, LatencyMS: 1500, TTFTMS: 300, Status: "complete",
 		}
 		if got := readLedger(t, db, call.ID); got != wantLedger {
@@ -91,7 +92,7 @@ func TestFinishReply(t *testing.T) {
 		failed := pendingReply(t, db, room)
 		failed.Status, failed.ErrorCode = engine.StatusFailed, engine.CodeModelUnavailable
 		failedCall := &engine.LLMCall{
-			RoomID: room.ID, UserID: user.ID, Model: "gpt-4o-mini", PromptTokens: 100, Attempts: 3,
+			RoomID: room.ID, UserID: user.ID, Model: "gpt-4o-mini", Surface: engine.SourceTelegram, PromptTokens: 100, Attempts: 3,
 			Latency: 9 * time.Second, Status: engine.StatusFailed, Error: string(engine.CodeModelUnavailable),
 		}
 		if err := db.FinishReply(ctx, failed, failedCall); err != nil {
@@ -109,7 +110,7 @@ func TestFinishReply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []engine.Usage{{Day: day, Model: "gpt-4o-mini", Calls: 2, PromptTokens: 200, CompletionTokens: 12}}
+		want := []engine.Usage{{Day: day, Model: "gpt-4o-mini", Surface: engine.SourceTelegram, Kind: engine.CallReply, Calls: 2, PromptTokens: 200, CompletionTokens: 12}}
 		if !reflect.DeepEqual(usage, want) {
 			t.Errorf("ListUsage = %+v, want %+v", usage, want)
 		}
@@ -117,7 +118,7 @@ func TestFinishReply(t *testing.T) {
 }
 
 // TestUsageByDayAndModel checks the day key (the UTC date of the call), the
-// split by model and user, and ListUsage's order and cutoff.
+// split by model, surface, kind and user, and ListUsage's order and cutoff.
 func TestUsageByDayAndModel(t *testing.T) {
 	t.Parallel()
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
@@ -128,8 +129,15 @@ func TestUsageByDayAndModel(t *testing.T) {
 		seoul := time.FixedZone("KST", 9*60*60)
 		record := func(u *engine.User, model string, at time.Time, prompt, completion int) {
 			t.Helper()
-			call := &engine.LLMCall{RoomID: room.ID, UserID: u.ID, Model: model, PromptTokens: prompt, CompletionTokens: completion, Attempts: 1, Status: engine.StatusComplete, CreatedAt: at}
+			call := &engine.LLMCall{RoomID: room.ID, UserID: u.ID, Model: model, Surface: engine.SourceWeb, PromptTokens: prompt, CompletionTokens: completion, Attempts: 1, Status: engine.StatusComplete, CreatedAt: at}
 			if err := db.FinishReply(ctx, pendingReply(t, db, room), call); err != nil {
+				t.Fatal(err)
+			}
+		}
+		aid := func(kind engine.CallKind, surface engine.Source, at time.Time, prompt, completion int) {
+			t.Helper()
+			call := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Kind: kind, Surface: surface, Model: "gpt-4o", PromptTokens: prompt, CompletionTokens: completion, Attempts: 1, Status: engine.StatusComplete, CreatedAt: at}
+			if err := db.RecordCall(ctx, call); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -139,8 +147,13 @@ func TestUsageByDayAndModel(t *testing.T) {
 		record(user, "gpt-4o", time.Date(2026, 1, 2, 13, 0, 0, 0, time.UTC), 30, 3)
 		record(user, "gpt-4o", time.Date(2026, 1, 2, 23, 59, 59, 0, time.UTC), 40, 4)
 		record(other, "gpt-4o", time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC), 1000, 1000)
+		// The same day and model from other surfaces and kinds: rows of their own.
+		aid(engine.CallFeedback, engine.SourceTelegram, time.Date(2026, 1, 2, 14, 0, 0, 0, time.UTC), 100, 10)
+		aid(engine.CallFeedback, engine.SourceTelegram, time.Date(2026, 1, 2, 15, 0, 0, 0, time.UTC), 200, 20)
+		aid(engine.CallHint, engine.SourceTelegram, time.Date(2026, 1, 2, 16, 0, 0, 0, time.UTC), 300, 30)
+		aid(engine.CallFeedback, engine.SourceDiscord, time.Date(2026, 1, 2, 17, 0, 0, 0, time.UTC), 400, 40)
 
-		for day, want := range map[string]int64{"2026-01-01": 11, "2026-01-02": 99, "2026-01-03": 0} {
+		for day, want := range map[string]int64{"2026-01-01": 11, "2026-01-02": 99 + 1100, "2026-01-03": 0} {
 			if got, err := tokensUsed(t, db, user.ID, day); err != nil || got != want {
 				t.Errorf("TokensUsed(%s) = %d, %v; want %d", day, got, err, want)
 			}
@@ -150,15 +163,21 @@ func TestUsageByDayAndModel(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []engine.Usage{
-			{Day: "2026-01-02", Model: "gpt-4o", Calls: 2, PromptTokens: 70, CompletionTokens: 7},
-			{Day: "2026-01-02", Model: "gpt-4o-mini", Calls: 1, PromptTokens: 20, CompletionTokens: 2},
-			{Day: "2026-01-01", Model: "gpt-4o", Calls: 1, PromptTokens: 10, CompletionTokens: 1},
+			{Day: "2026-01-02", Model: "gpt-4o", Surface: "discord", Kind: "feedback", Calls: 1, PromptTokens: 400, CompletionTokens: 40},
+			{Day: "2026-01-02", Model: "gpt-4o", Surface: "telegram", Kind: "feedback", Calls: 2, PromptTokens: 300, CompletionTokens: 30},
+			{Day: "2026-01-02", Model: "gpt-4o", Surface: "telegram", Kind: "hint", Calls: 1, PromptTokens: 300, CompletionTokens: 30},
+			{Day: "2026-01-02", Model: "gpt-4o", Surface: "web", Kind: "reply", Calls: 2, PromptTokens: 70, CompletionTokens: 7},
+			{Day: "2026-01-02", Model: "gpt-4o-mini", Surface: "web", Kind: "reply", Calls: 1, PromptTokens: 20, CompletionTokens: 2},
+			{Day: "2026-01-01", Model: "gpt-4o", Surface: "web", Kind: "reply", Calls: 1, PromptTokens: 10, CompletionTokens: 1},
 		}
 		if !reflect.DeepEqual(usage, want) {
 			t.Errorf("ListUsage(since 2026-01-01) = %+v, want %+v", usage, want)
 		}
-		if usage, err := db.ListUsage(ctx, user.ID, "2026-01-02"); err != nil || len(usage) != 2 {
-			t.Errorf("ListUsage(since 2026-01-02) = %+v, %v; want the 2 rows of that day", usage, err)
+		if usage, err := db.ListUsage(ctx, user.ID, "2026-01-02"); err != nil || !reflect.DeepEqual(usage, want[:5]) {
+			t.Errorf("ListUsage(since 2026-01-02) = %+v, %v; want the 5 rows of that day", usage, err)
+		}
+		if _, err := db.ListUsage(ctx, user.ID, "yesterday"); err == nil {
+			t.Error("ListUsage(since yesterday) succeeded, want an error")
 		}
 	})
 }
@@ -223,7 +242,7 @@ func TestRecordCall(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		feedback := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Kind: engine.CallFeedback, Model: "coach", PromptTokens: 40,
+		feedback := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Kind: engine.CallFeedback, Surface: engine.SourceDiscord, Model: "coach", PromptTokens: 40,
 			CompletionTokens: 30, Attempts: 1, Latency: 800 * time.Millisecond, Status: engine.StatusComplete, ReservationID: held.ID}
 		hint := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Kind: engine.CallHint, Model: "coach", PromptTokens: 20,
 			CompletionTokens: 10, Attempts: 2, Status: engine.StatusFailed, Error: string(engine.CodeModelUnavailable)}
@@ -235,13 +254,13 @@ func TestRecordCall(t *testing.T) {
 				t.Fatalf("RecordCall left %+v", c)
 			}
 		}
-		wantFeedback := ledgerRow{RoomID: sql.NullInt64{Int64: room.ID, Valid: true}, UserID: user.ID, Kind: "feedback", Model: "coach",
+		wantFeedback := ledgerRow{RoomID: sql.NullInt64{Int64: room.ID, Valid: true}, UserID: user.ID, Kind: "feedback", Surface: "discord", Model: "coach",
 			PromptTokens: 40, CompletionTokens: 30, Attempts: 1, LatencyMS: 800, Status: "complete"}
 		if got := readLedger(t, db, feedback.ID); got != wantFeedback {
 			t.Errorf("feedback row = %+v, want %+v", got, wantFeedback)
 		}
-		if got := readLedger(t, db, hint.ID); got.Kind != "hint" || got.Status != "failed" || got.Error != "model_unavailable" {
-			t.Errorf("hint row = %+v, want kind hint, failed", got)
+		if got := readLedger(t, db, hint.ID); got.Kind != "hint" || got.Surface != "web" || got.Status != "failed" || got.Error != "model_unavailable" {
+			t.Errorf("hint row = %+v, want kind hint, from the web (none named), failed", got)
 		}
 		if n := countRows(t, db, "token_reservations", "id = ?", held.ID); n != 0 {
 			t.Error("the settled reservation was kept")
@@ -250,13 +269,18 @@ func TestRecordCall(t *testing.T) {
 			t.Errorf("TokensUsed = %d, %v; want 40+30+20+10 = 100", used, err)
 		}
 		usage, err := db.ListUsage(ctx, user.ID, day)
-		if err != nil || len(usage) != 1 || usage[0].Calls != 2 {
-			t.Errorf("ListUsage = %+v, %v; want the two calls", usage, err)
+		if err != nil || len(usage) != 2 || usage[0].Kind != engine.CallFeedback || usage[0].Surface != engine.SourceDiscord ||
+			usage[1].Kind != engine.CallHint || usage[1].Surface != engine.SourceWeb || usage[0].Calls+usage[1].Calls != 2 {
+			t.Errorf("ListUsage = %+v, %v; want the two calls, a row each", usage, err)
 		}
 
 		bad := &engine.LLMCall{UserID: user.ID, Kind: "gossip", Model: "coach", Status: engine.StatusComplete}
 		if err := db.RecordCall(ctx, bad); err == nil {
 			t.Error("a call of an unknown kind was recorded")
+		}
+		bad = &engine.LLMCall{UserID: user.ID, Kind: engine.CallHint, Surface: "irc", Model: "coach", Status: engine.StatusComplete}
+		if err := db.RecordCall(ctx, bad); err == nil {
+			t.Error("a call from an unknown surface was recorded")
 		}
 		if n := countRows(t, db, "llm_calls", "user_id = ?", user.ID); n != 2 {
 			t.Errorf("%d ledger rows, want 2", n)
