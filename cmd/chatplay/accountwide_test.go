@@ -51,9 +51,10 @@ var linkCodeShape = regexp.MustCompile(`[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9
 // turn's line and its reply's deltas while the reply is still held mid-way
 // by the model, then the reply; the room is entered and played in Telegram
 // (its recap first), then in Discord (its recap first), then on the web;
-// the history is one, in order, each message with its surface; and the turn
-// rate is the account's: with limits.turns_per_minute at the four turns
-// played, the next one is refused on every surface.
+// the history is one, in order, each message with its surface; the usage
+// is the account's, each call under its surface; and the turn rate is the
+// account's: with limits.turns_per_minute at the four turns played, the
+// next one is refused on every surface.
 func TestOneRoomAcrossSurfaces(t *testing.T) {
 	for _, dialect := range sqlstoretest.Dialects() {
 		t.Run(dialect, func(t *testing.T) { playAcrossSurfaces(t, dialect) })
@@ -217,6 +218,24 @@ func playAcrossSurfaces(t *testing.T, dialect string) {
 		{Role: "user", Content: webLine2, Source: "web"}, {Role: "assistant", Content: "echo: " + webLine2, Source: "web"},
 	}
 	checkHistory(t, s, token, roomID, want)
+
+	// The account's usage counts every surface's calls, each under its own.
+	var usage struct {
+		Usage []struct {
+			Model   string `json:"model"`
+			Surface string `json:"surface"`
+			Kind    string `json:"kind"`
+			Calls   int    `json:"calls"`
+		} `json:"usage"`
+	}
+	s.call(t, http.MethodGet, "/usage", token, nil, &usage, http.StatusOK)
+	calls := map[string]int{}
+	for _, u := range usage.Usage {
+		calls[u.Model+" "+u.Surface+" "+u.Kind] += u.Calls
+	}
+	if want := map[string]int{"gpt-4o-mini web reply": 2, "gpt-4o-mini telegram reply": 1, "gpt-4o-mini discord reply": 1}; fmt.Sprint(calls) != fmt.Sprint(want) {
+		t.Errorf("GET /usage counts %v, want %v", calls, want)
+	}
 
 	// The turn rate is the account's: four turns were played, on three
 	// surfaces, and a fifth is refused on each of them.
