@@ -47,7 +47,8 @@ var linkCodeShape = regexp.MustCompile(`[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9
 // against their fakes and the model fake, on each database: a web account
 // makes a room and plays a line; Telegram links with a code made on the web
 // (/link CODE), Discord the other way (/link in the bot, the code entered on
-// the web); the web page's event stream, open before, sees the Telegram
+// the web), then again with a web code (/link code:), which changes nothing;
+// the web page's event stream, open before, sees the Telegram
 // turn's line and its reply's deltas while the reply is still held mid-way
 // by the model, then the reply; the room is entered and played in Telegram
 // (its recap first), then in Discord (its recap first), then on the web;
@@ -120,7 +121,10 @@ func playAcrossSurfaces(t *testing.T, dialect string) {
 		t.Fatalf("link code %q", code.Code)
 	}
 	since := chat.send("/link " + code.Code)
-	chat.waitText(t, since, "the answer to /link CODE", func(string) bool { return true })
+	chat.waitText(t, since, "the answer to /link CODE", func(text string) bool {
+		return text == "✅ Linked: this Telegram account is now part of your chatplay account Mina (mina@example.com). "+
+			"All its rooms are in /rooms, and what you play here shows on the web."
+	})
 	checkIdentities(t, s, token, map[string]string{"telegram": "mina_tg"})
 
 	// Discord the other way: /link alone gives a code, entered on the web.
@@ -145,6 +149,16 @@ func playAcrossSurfaces(t *testing.T, dialect string) {
 	if linked.Identity.Provider != "discord" || linked.Identity.Username != "mina_dc" {
 		t.Fatalf("POST /identities/link = %+v, want discord mina_dc", linked.Identity)
 	}
+	checkIdentities(t, s, token, map[string]string{"telegram": "mina_tg", "discord": "mina_dc"})
+
+	// Linking again, with a web code (/link code:), changes nothing.
+	s.call(t, http.MethodPost, "/link-codes", token, nil, &code, http.StatusCreated)
+	in = member.command(general, "link", []any{map[string]any{"name": "code", "type": 3, "value": code.Code}})
+	initial = member.send(t, in)
+	member.answer(t, in, initial, "the answer to /link code:", func(c string) bool {
+		return c == "🔗 This Discord account is now linked to your chatplay account **Mina**: your rooms are here (`/room list`), "+
+			"and what you play here is in your history on the web."
+	})
 	checkIdentities(t, s, token, map[string]string{"telegram": "mina_tg", "discord": "mina_dc"})
 
 	// The web page watches the room from here on.
