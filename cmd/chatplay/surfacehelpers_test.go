@@ -61,7 +61,8 @@ func (s *served) watchRoom(t *testing.T, token string, roomID int64) *roomEvents
 		resp.Body.Close()
 		t.Fatalf("GET /rooms/%d/events = %d %q %s, want 200 text/event-stream", roomID, resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
-	w := &roomEvents{events: make(chan sseEvent, 1024)}
+	w := &roomEvents{events: make(chan sseEvent, 64)}
+	done := make(chan struct{}) // closed at the end of the test: nobody reads events any more
 	go func() {
 		defer close(w.events)
 		r := bufio.NewReader(resp.Body)
@@ -80,7 +81,11 @@ func (s *served) watchRoom(t *testing.T, token string, roomID int64) *roomEvents
 			case line == "":
 				if ev.Event != "" || len(data) > 0 {
 					ev.Data = strings.Join(data, "\n")
-					w.events <- ev
+					select {
+					case w.events <- ev:
+					case <-done:
+						return
+					}
 				}
 				ev, data = sseEvent{}, nil
 			case field == "": // a comment (": ping")
@@ -93,7 +98,7 @@ func (s *served) watchRoom(t *testing.T, token string, roomID int64) *roomEvents
 			}
 		}
 	}()
-	t.Cleanup(func() { resp.Body.Close() })
+	t.Cleanup(func() { close(done); resp.Body.Close() })
 	return w
 }
 
