@@ -94,7 +94,11 @@ func (e *Engine) callAid(ctx context.Context, c aidCall) error {
 	}
 	save, cancelSave := context.WithTimeout(context.WithoutCancel(ctx), aidSaveTimeout)
 	defer cancelSave()
-	if err := e.store.RecordCall(save, call); err != nil {
+	err = e.store.RecordCall(save, call)
+	if ErrorCode(err) == CodeNotFound || errors.Is(err, ErrNotFound) {
+		err = e.store.RecordCall(save, call) // once more: see finishReply
+	}
+	if err != nil {
 		e.log.Warn("engine: record aid call", "kind", c.kind, "room", c.room.ID, "err", err) // the hold expires on its own
 	} else {
 		hold.ID = 0 // settled

@@ -156,14 +156,24 @@ const (
 // finishReply stores a turn's outcome (Store.FinishReply), retrying a failed
 // save within finishReplyAttempts. A reply whose room or account was deleted
 // meanwhile is not found: the turn ends without an internal error.
+//
+// A write that finds the turn's user gone is tried once more, at once: a
+// link merging that bot-only user into an account may have committed while
+// the write waited for the user's row, and the retry records the call for
+// the room's new owner (see Store.FinishReply).
 func (e *Engine) finishReply(ctx context.Context, reply *Message, call *LLMCall) error {
 	wait := finishReplyBackoff
+	ownerRetried := false
 	for attempt := 1; ; attempt++ {
 		err := e.store.FinishReply(ctx, reply, call)
+		notFound := ErrorCode(err) == CodeNotFound || errors.Is(err, ErrNotFound)
 		switch {
 		case err == nil:
 			return nil
-		case ErrorCode(err) == CodeNotFound || errors.Is(err, ErrNotFound):
+		case notFound && !ownerRetried:
+			ownerRetried = true
+			continue
+		case notFound:
 			e.log.Info("engine: reply ended: its room or account was deleted", "room", reply.RoomID)
 			return &Error{Code: CodeNotFound, Message: "This conversation no longer exists.", Err: err}
 		case attempt >= finishReplyAttempts:

@@ -113,7 +113,9 @@ type MessageStore interface {
 	// FinishReply writes reply's content, status, error code and token count,
 	// records call in the usage ledger (llm_calls and the daily usage totals)
 	// and deletes the reservation call settles (call.ReservationID), in one
-	// transaction.
+	// transaction. The call is recorded for the current owner of its room
+	// (call.UserID when the room is gone): a bot-only user linked to an
+	// account while its turn played is gone, its rooms the account's.
 	FinishReply(ctx context.Context, reply *Message, call *LLMCall) error
 	// TurnState reads, in one round trip, what a chat turn checks once it
 	// holds its room: the id of the newest message of roomID below beforeID
@@ -157,7 +159,8 @@ type UsageStore interface {
 	// RecordCall records call, a model call that made no message (a
 	// correction, a hint, a translation: see CallKind), in the usage ledger
 	// (llm_calls and the daily usage totals) and deletes the reservation it
-	// settles (call.ReservationID), in one transaction.
+	// settles (call.ReservationID), in one transaction; like FinishReply,
+	// for the current owner of its room.
 	RecordCall(ctx context.Context, call *LLMCall) error
 	// ListUsage returns userID's usage per day, model, surface and kind of
 	// call for days >= sinceDay, newest day first.

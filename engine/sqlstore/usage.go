@@ -77,9 +77,15 @@ type usageRow struct {
 // recordCall inserts c into the ledger and adds it to the daily totals, in tx.
 // c.RoomID is kept only if the room still exists: a room deleted while the
 // model answered must not lose the ledger row (or fail the foreign key).
+// The call is its room's owner's, which c.UserID is set to: a bot-only user
+// merged into an account while its turn played (see LinkIdentity) is gone,
+// its rooms, ledger and totals the account's now. A call whose room is gone
+// stays c.UserID's.
 func recordCall(ctx context.Context, tx bun.Tx, c *llmCallRow) error {
 	_, err := tx.NewInsert().Model(c).
 		Value("room_id", "(SELECT r.id FROM rooms AS r WHERE r.id = ?)", c.RoomID).
+		Value("user_id", "COALESCE((SELECT r.owner_id FROM rooms AS r WHERE r.id = ?), ?)", c.RoomID, c.UserID).
+		Returning("id, user_id").
 		Exec(ctx)
 	if err != nil {
 		return err

@@ -125,10 +125,14 @@ func TestUsageByDayAndModel(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
 		user, other := mustCreateUser(t, db, ""), mustCreateUser(t, db, "")
-		room := mustCreateRoom(t, db, user, "r")
+		room, otherRoom := mustCreateRoom(t, db, user, "r"), mustCreateRoom(t, db, other, "other's")
 		seoul := time.FixedZone("KST", 9*60*60)
 		record := func(u *engine.User, model string, at time.Time, prompt, completion int) {
 			t.Helper()
+			room := room
+			if u == other {
+				room = otherRoom
+			}
 			call := &engine.LLMCall{RoomID: room.ID, UserID: u.ID, Model: model, Surface: engine.SourceWeb, PromptTokens: prompt, CompletionTokens: completion, Attempts: 1, Status: engine.StatusComplete, CreatedAt: at}
 			if err := db.FinishReply(ctx, pendingReply(t, db, room), call); err != nil {
 				t.Fatal(err)
@@ -284,6 +288,53 @@ func TestRecordCall(t *testing.T) {
 		}
 		if n := countRows(t, db, "llm_calls", "user_id = ?", user.ID); n != 2 {
 			t.Errorf("%d ledger rows, want 2", n)
+		}
+	})
+}
+
+// TestLedgerRowIsTheRoomOwners records calls named for a user who no longer
+// owns their room (a bot-only user merged into an account mid-turn): the
+// ledger row and the day's totals are the room's owner's; a call whose room
+// is gone stays the named user's.
+func TestLedgerRowIsTheRoomOwners(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		owner, former := mustCreateUser(t, db, "owner@example.com"), mustCreateUser(t, db, "")
+		room := mustCreateRoom(t, db, owner, "r")
+		reply := pendingReply(t, db, room)
+		reply.Content, reply.Status = "네", engine.StatusComplete
+		turn := &engine.LLMCall{RoomID: room.ID, UserID: former.ID, Model: "m", PromptTokens: 30, CompletionTokens: 3, Attempts: 1, Status: engine.StatusComplete}
+		if err := db.FinishReply(ctx, reply, turn); err != nil {
+			t.Fatal(err)
+		}
+		coach := &engine.LLMCall{RoomID: room.ID, UserID: former.ID, Kind: engine.CallFeedback, Model: "m", PromptTokens: 20, CompletionTokens: 2, Attempts: 1, Status: engine.StatusComplete}
+		if err := db.RecordCall(ctx, coach); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*engine.LLMCall{turn, coach} {
+			if got := readLedger(t, db, c.ID); got.UserID != owner.ID {
+				t.Errorf("%s row of user %d, want the room's owner %d", got.Kind, got.UserID, owner.ID)
+			}
+		}
+		day := turn.CreatedAt.UTC().Format("2006-01-02")
+		if used, err := tokensUsed(t, db, owner.ID, day); err != nil || used != 55 {
+			t.Errorf("owner's tokens = %d, %v; want 55", used, err)
+		}
+		if used, err := tokensUsed(t, db, former.ID, day); err != nil || used != 0 {
+			t.Errorf("former owner's tokens = %d, %v; want 0", used, err)
+		}
+
+		if err := db.DeleteRoom(ctx, owner.ID, room.ID); err != nil {
+			t.Fatal(err)
+		}
+		late := &engine.LLMCall{RoomID: room.ID, UserID: former.ID, Kind: engine.CallHint, Model: "m", PromptTokens: 7, Attempts: 1, Status: engine.StatusComplete}
+		if err := db.RecordCall(ctx, late); err != nil {
+			t.Fatal(err)
+		}
+		if got := readLedger(t, db, late.ID); got.UserID != former.ID || got.RoomID.Valid {
+			t.Errorf("a call whose room is gone = %+v, want it the named user's, with no room", got)
 		}
 	})
 }
