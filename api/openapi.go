@@ -236,6 +236,17 @@ func openAPIDocument() obj {
 				"post": op("Send a message and get the reply (JSON, or streamed with Accept: text/event-stream).", true,
 					jsonBody(object([]string{"content"}, obj{"content": str("")})), turnResponses(), roomID),
 			},
+			"/api/v1/rooms/{id}/events": obj{"get": op("Follow the room's events as they happen, wherever the turn is played (Server-Sent Events). "+
+				"Resume with the Last-Event-ID header (or last_event_id): the stored events after it are replayed from the database (of several events of one message, "+
+				"the newest, with the message as it stands), then ready (id: the room's newest event id; data {last_event_id}), then the live events. "+
+				"message, reply_started (content: the text so far) and reply (complete, or failed with error_code) carry {message} and an id; "+
+				"delta carries {message_id, text} and no id; feedback {message_id, feedback} and goals {goals} an id. "+
+				"reload ({}) ends the stream: the client fell behind, asked for an id no longer kept (at most 500 events are replayed), or the history changed "+
+				"(a reset, a regeneration, the room deleted): re-read the history and reconnect without an id. A comment line ': ping' comes after 15 s of silence.", true, nil,
+				obj{"200": obj{"description": "The stream of the room's events.", "content": obj{"text/event-stream": obj{"schema": obj{"type": "string"}}}},
+					"400": respRef("Invalid"), "404": respRef("NotFound")},
+				roomID, param("last_event_id", "query", "The id to resume after, when the Last-Event-ID header cannot be set.", "integer"),
+				param("Last-Event-ID", "header", "The id to resume after (0 or none: no replay).", "integer"))},
 			"/api/v1/rooms/{id}/regenerate": obj{"post": op("Replace the last reply (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/open":       obj{"post": op("Have the bot open an empty room's scene in character (streamed like a message).", true, nil, turnResponses(), roomID)},
 			"/api/v1/rooms/{id}/hint": obj{"post": op("One or two lines the learner could say next, in the room's language and level, each translated. "+

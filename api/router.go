@@ -115,6 +115,7 @@ func newRouter(d Deps) (*gin.Engine, *handlers) {
 	user.PATCH("/rooms/:id", h.updateRoom)
 	user.DELETE("/rooms/:id", h.deleteRoom)
 	user.GET("/rooms/:id/messages", h.listMessages)
+	user.GET("/rooms/:id/events", h.roomEvents)
 	user.POST("/rooms/:id/messages", h.sendMessage)
 	user.POST("/rooms/:id/regenerate", h.regenerate)
 	user.POST("/rooms/:id/reset", h.resetRoom)

@@ -66,29 +66,59 @@ func newSSEWriter(w http.ResponseWriter) *sseWriter {
 
 // send writes one event with data as JSON on a single data line.
 func (s *sseWriter) send(event string, data any) {
+	s.sendID(event, "", data)
+}
+
+// sendID writes one event with its id (none when "") and data as JSON on a
+// single data line.
+func (s *sseWriter) sendID(event, id string, data any) {
 	if s.broken {
 		return
-	}
-	if !s.started {
-		h := s.w.Header()
-		h.Set("Content-Type", "text/event-stream; charset=utf-8")
-		h.Set("Cache-Control", "no-cache")
-		h.Set("X-Accel-Buffering", "no") // tell nginx not to buffer the stream
-		s.w.WriteHeader(http.StatusOK)
-		s.started = true
 	}
 	b, err := json.Marshal(data)
 	if err != nil {
 		s.broken = true
 		return
 	}
-	_ = s.rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout))
-	buf := make([]byte, 0, len(event)+len(b)+16)
+	buf := make([]byte, 0, len(event)+len(id)+len(b)+24)
 	buf = append(buf, "event: "...)
 	buf = append(buf, event...)
+	if id != "" {
+		buf = append(buf, "\nid: "...)
+		buf = append(buf, id...)
+	}
 	buf = append(buf, "\ndata: "...)
 	buf = append(buf, b...)
 	buf = append(buf, "\n\n"...)
+	s.write(buf)
+}
+
+// comment writes a comment line (": text"), which clients ignore and which
+// keeps proxies from closing an idle stream.
+func (s *sseWriter) comment(text string) {
+	s.write([]byte(": " + text + "\n\n"))
+}
+
+// start sends the response headers, once.
+func (s *sseWriter) start() {
+	if s.started || s.broken {
+		return
+	}
+	h := s.w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no") // tell nginx not to buffer the stream
+	s.w.WriteHeader(http.StatusOK)
+	s.started = true
+}
+
+// write writes buf and flushes it, within sseWriteTimeout.
+func (s *sseWriter) write(buf []byte) {
+	if s.broken {
+		return
+	}
+	s.start()
+	_ = s.rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout))
 	if _, err := s.w.Write(buf); err != nil {
 		s.broken = true
 		return

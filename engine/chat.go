@@ -251,6 +251,7 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 		if err := e.store.DeleteMessages(work, room.ID, sc.dropAfter); err != nil {
 			return nil, Internal(fmt.Errorf("delete last reply: %w", err))
 		}
+		e.events.reload(room.ID) // the room's watchers re-read its history
 	}
 
 	// The user's message and the pending reply are stored together, before the
@@ -265,6 +266,10 @@ func (e *Engine) turn(ctx context.Context, userID, roomID int64, source Source, 
 		return nil, notFound(err, "Room") // deleted while this turn waited for it; else internal
 	}
 	res := &TurnResult{UserMessage: userMsg, Reply: reply}
+	e.events.stored(room.ID)                                    // the room's watchers read the new rows
+	sink, replyDone := e.events.follow(room.ID, reply.ID, sink) // and get the reply's deltas
+	defer e.events.stored(room.ID)                              // the reply settled (deferred calls run last first)
+	defer replyDone()
 	res.goals = copyGoals(room.Goals)
 	if newUserMsg && needsCoach(room, userMsg) {
 		// The coach starts now, beside the reply, which it never waits for.

@@ -198,6 +198,8 @@ func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Mess
 	pending := &Feedback{MessageID: line.ID, Status: FeedbackPending, Items: []FeedbackItem{}, Language: line.Feedback.Language, Goals: goals}
 	err := e.store.CreateFeedback(ctx, pending)
 	close(created)
+	e.events.stored(room.ID)
+	defer e.events.stored(room.ID) // the feedback settled, the goals achieved
 	if err != nil {
 		if ErrorCode(err) != CodeNotFound { // else the line is gone already (a reset, a deleted room or account)
 			e.log.Warn("engine: store pending feedback", "message", line.ID, "err", err)
@@ -270,6 +272,7 @@ func (e *Engine) checkGoalsOnly(ctx context.Context, room *Room, userID int64, l
 	}
 	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), aidSaveTimeout)
 	defer cancel()
+	defer e.events.stored(room.ID)
 	return e.achieve(save, room, achieved, line.ID)
 }
 

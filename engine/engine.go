@@ -55,6 +55,9 @@ type Deps struct {
 	// Metrics observes turns, model calls, tokens and room waits; NopMetrics
 	// by default.
 	Metrics Metrics
+	// Relay carries room events to and from the other processes sharing the
+	// database (sqlstore.Relay on PostgreSQL); nil for one process.
+	Relay RoomRelay
 }
 
 // Engine is the role-play service. It is safe for concurrent use.
@@ -84,6 +87,8 @@ type Engine struct {
 	turns   map[*userTurn]struct{} // the turns in flight, by user (inflight.go)
 
 	linkAttempts *attemptCounter // link codes tried per redeemer (link.go)
+
+	events *roomBroker // the watchers of rooms (events.go)
 }
 
 // New returns an Engine with cfg and deps.
@@ -129,6 +134,10 @@ func New(cfg Config, deps Deps) *Engine {
 	}
 	e.windows = newWindowCache(cfg.Prompt.CachedRooms)
 	e.life, e.stop = context.WithCancel(context.Background())
+	e.events = newRoomBroker(deps.Relay, e.owner)
+	if deps.Relay != nil {
+		go e.receiveRelay(deps.Relay)
+	}
 	return e
 }
 

@@ -74,6 +74,9 @@ func (e *Engine) RecoverPending(ctx context.Context) (int, error) {
 	if err != nil {
 		return n + legacy, Internal(err)
 	}
+	if n+legacy+fb > 0 {
+		e.events.storedAll()
+	}
 	if fb > 0 {
 		e.log.Warn("engine: settled feedback left pending by a stopped process as unavailable", "count", fb)
 	}

@@ -82,6 +82,7 @@ func (e *Engine) UpdateRoom(ctx context.Context, userID, roomID int64, u RoomUpd
 		if _, err := e.store.ReplaceGoals(ctx, userID, roomID, *u.Goals); err != nil {
 			return nil, notFound(err, "Room")
 		}
+		e.events.stored(roomID)
 	}
 	r, err := e.store.UpdateRoom(ctx, userID, roomID, u)
 	if err != nil {
@@ -99,6 +100,7 @@ func (e *Engine) DeleteRoom(ctx context.Context, userID, roomID int64) error {
 	}
 	defer unlock()
 	e.windows.drop(roomID)
+	defer e.events.reload(roomID) // its watchers find it gone
 	return notFound(e.store.DeleteRoom(ctx, userID, roomID), "Room")
 }
 
@@ -112,6 +114,7 @@ func (e *Engine) ResetRoom(ctx context.Context, userID, roomID int64) error {
 	}
 	defer unlock()
 	e.windows.drop(roomID)
+	defer e.events.reload(roomID) // its watchers re-read the history
 	if err := e.store.DeleteMessages(ctx, roomID, 0); err != nil {
 		return Internal(err)
 	}

@@ -19,6 +19,7 @@ type Store interface {
 	AidStore
 	ReportStore
 	LinkStore
+	RoomEventStore
 }
 
 // ReportStore keeps the end-of-scene reports and their words. Every method
