@@ -65,7 +65,6 @@ func TestOneRoomAcrossSurfaces(t *testing.T) {
 func playAcrossSurfaces(t *testing.T, dialect string) {
 	model := openaifake.New(t)
 	hold := openaifake.NewHold()
-	t.Cleanup(hold.Release)
 	model.Default = func(req openaifake.Request) openaifake.Reply {
 		if req.LastUserMessage() == tgLine {
 			return openaifake.Reply{Chunks: tgReplyChunks, Hold: hold, HoldAfter: tgHoldAfter}
@@ -97,6 +96,7 @@ func playAcrossSurfaces(t *testing.T, dialect string) {
 		vars["CHATPLAY_DATABASE_MIGRATE_ON_START"] = "false" // migrated by Open
 	}
 	s := startServe(t, vars)
+	t.Cleanup(hold.Release) // before serve stops: a turn held by a failed test ends
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("serve log:\n%s", s.logs.String())
