@@ -181,7 +181,7 @@ func playAcrossSurfaces(t *testing.T, dialect string) {
 	turnStart := chat.send(tgLine)
 	full := strings.Join(tgReplyChunks, "")
 	seeTurnLive(t, events, hold, tgReplyChunks, tgHoldAfter, tgLine, "telegram")
-	chat.waitText(t, turnStart, "Telegram's reply", func(text string) bool { return strings.Contains(text, full) })
+	chat.waitText(t, turnStart, "Telegram's reply", func(text string) bool { return text == full })
 	if n := countContaining(chat.texts(since), webLine1); n != 1 {
 		t.Errorf("Telegram showed the web line in %d messages since the room was entered, want 1 (the recap, once):\n%q", n, chat.texts(since))
 	}
@@ -210,15 +210,16 @@ func playAcrossSurfaces(t *testing.T, dialect string) {
 	}
 	in = member.command(thread, "say", []any{map[string]any{"name": "text", "type": 3, "value": dcLine}})
 	initial = member.send(t, in)
-	member.answer(t, in, initial, "Discord's reply", func(c string) bool { return strings.Contains(c, "echo: "+dcLine) })
+	member.answer(t, in, initial, "Discord's reply", func(c string) bool { return c == "echo: "+dcLine })
+	shown := append(dc.Messages(thread.ID), dc.Messages(in["token"].(string))...)
 	shownRecaps := 0
-	for _, m := range dc.Messages(thread.ID) {
+	for _, m := range shown {
 		if discordShows(m, tgLine) {
 			shownRecaps++
 		}
 	}
 	if shownRecaps != 1 {
-		t.Errorf("the thread shows the Telegram line in %d messages, want 1 (the recap, once): %+v", shownRecaps, dc.Messages(thread.ID))
+		t.Errorf("Discord shows the Telegram line in %d messages, want 1 (the recap, once): %+v", shownRecaps, shown)
 	}
 
 	// The web again: its turn comes after the others, and the history is one.
