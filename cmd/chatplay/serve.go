@@ -39,8 +39,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	defer closeLocks() // after the engine has closed: deferred calls run in reverse
+	relay, err := roomRelay(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	if relay != nil {
+		defer relay.Close() // after the engine has closed
+	}
 	obs := newObservability(cfg, db)
-	eng, err := newEngine(cfg, db, locker, turnLimiter(cfg, db), obs.engineMetrics(), log)
+	eng, err := newEngine(cfg, db, locker, turnLimiter(cfg, db), relay, obs.engineMetrics(), log)
 	if err != nil {
 		return err
 	}
@@ -141,6 +148,20 @@ func roomLocker(ctx context.Context, cfg Config, db *sqlstore.DB) (engine.RoomLo
 	return engine.StackedLocker{Outer: engine.NewMemoryLocker(), Inner: shared}, shared.Close, nil
 }
 
+// roomRelay returns how rooms' events (a turn's deltas, what it stores)
+// reach the watchers of other processes: PostgreSQL's LISTEN/NOTIFY on
+// PostgreSQL; none on SQLite, which one process serves.
+func roomRelay(ctx context.Context, cfg Config, db *sqlstore.DB) (*sqlstore.Relay, error) {
+	if !cfg.Database.postgres() {
+		return nil, nil
+	}
+	relay, err := db.NewRelay(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("room events relay: %w", err)
+	}
+	return relay, nil
+}
+
 // turnLimiter returns how the per-user turn rate (limits.turns_per_minute)
 // is counted: in the database on PostgreSQL, so that it holds across
 // replicas and processes serving different surfaces; within this process
@@ -182,7 +203,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*sqlstore.DB,
 }
 
 // newEngine builds the engine and its model client from config.
-func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, limiter engine.TurnLimiter, metrics engine.Metrics, log *slog.Logger) (*engine.Engine, error) {
+func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, limiter engine.TurnLimiter, relay *sqlstore.Relay, metrics engine.Metrics, log *slog.Logger) (*engine.Engine, error) {
 	tokens, err := tiktoken.New(cfg.Model.Tokenizer)
 	if err != nil {
 		return nil, fmt.Errorf("model.tokenizer: %w", err)
@@ -216,7 +237,11 @@ func newEngine(cfg Config, store engine.Store, locker engine.RoomLocker, limiter
 			PartialSaveInterval: cfg.Database.PartialSaveInterval},
 		Coach: cfg.Coach.engineCoach(),
 	}
-	return engine.New(ecfg, engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Limiter: limiter, Logger: log, Metrics: metrics}), nil
+	deps := engine.Deps{Store: store, Model: model, Tokens: tokens, Locker: locker, Limiter: limiter, Logger: log, Metrics: metrics}
+	if relay != nil { // a nil *Relay in the interface would not be nil
+		deps.Relay = relay
+	}
+	return engine.New(ecfg, deps), nil
 }
 
 // redactURL returns u without credentials or query, fit for a log line.
