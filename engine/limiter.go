@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -58,6 +59,26 @@ func (l *MemoryLimiter) AllowTurn(_ context.Context, userID int64) (bool, time.D
 	l.users[userID] = times
 	return true, 0, nil
 }
+
+// MergeUser counts the recent turns of from, a bot-only user a link merged
+// into the account to, as to's, and forgets from.
+func (l *MemoryLimiter) MergeUser(from, to int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	moved, ok := l.users[from]
+	if !ok {
+		return
+	}
+	delete(l.users, from)
+	times := append(l.users[to], moved...)
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	if len(times) > l.Max {
+		times = times[len(times)-l.Max:]
+	}
+	l.users[to] = times
+}
+
+var _ userMerger = (*MemoryLimiter)(nil)
 
 // dropIdle forgets users whose last turn left the window.
 func (l *MemoryLimiter) dropIdle(now time.Time) {

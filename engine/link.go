@@ -67,7 +67,8 @@ type LinkStore interface {
 	// LinkIdentity moves the identity (provider, subject) and everything its
 	// bot-only user owns (rooms and their messages, reports, vocabulary,
 	// usage, reservations, turn starts, bindings, identities) to the web
-	// account accountID and deletes the emptied user, in one transaction.
+	// account accountID and deletes the emptied user, in one transaction,
+	// and returns the identity with that user's ID in MergedUserID.
 	// An identity already the account's is returned unchanged. An identity
 	// of another web account is ErrLinkedElsewhere; an account that already
 	// has an identity of the provider is ErrProviderLinked; an account
@@ -190,7 +191,35 @@ func (e *Engine) redeem(ctx context.Context, key string, by LinkParty, code stri
 	if err != nil {
 		return nil, AsError(err)
 	}
+	e.merged(id)
 	return id, nil
+}
+
+// merged hands what this process keeps of the bot-only user a link merged
+// into the account (see Identity.MergedUserID) to the account, as the store
+// did with its rows: its turns in flight (which DeleteUser of the account
+// now ends) and, with a limiter that counts in memory, its recent turns.
+func (e *Engine) merged(id *Identity) {
+	from, to := id.MergedUserID, id.UserID
+	if from == 0 || from == to {
+		return
+	}
+	e.turnsMu.Lock()
+	for t := range e.turns {
+		if t.userID == from {
+			t.userID = to
+		}
+	}
+	e.turnsMu.Unlock()
+	if l, ok := e.limiter.(userMerger); ok {
+		l.MergeUser(from, to)
+	}
+}
+
+// userMerger is a TurnLimiter that keeps its counts in memory, which a link
+// must hand from the bot-only user it merges to the account.
+type userMerger interface {
+	MergeUser(from, to int64)
 }
 
 // LinkIdentity links the platform identity (provider, subject) to the web
@@ -204,6 +233,7 @@ func (e *Engine) LinkIdentity(ctx context.Context, accountID int64, provider Pro
 	if err != nil {
 		return nil, notFound(err, "Identity")
 	}
+	e.merged(id)
 	return id, nil
 }
 

@@ -90,16 +90,18 @@ func TestLinkedSurfacesShareTheTokenAllowance(t *testing.T) {
 }
 
 // After linking, the turn rate is the account's on every surface: web and
-// Telegram turns count against one limits.turns_per_minute, with the
-// limiter chatplay serve uses on each database.
+// Telegram turns count against one limits.turns_per_minute, the Telegram
+// account's turns of the minute before the link included, with the limiter
+// chatplay serve uses on each database (in memory on SQLite).
 func TestLinkedSurfacesShareTheTurnRate(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		env := newLimitsEnv(t, db, func(c *engine.Config) { c.Limits.TurnsPerMinute = 3 })
 		webRoom := env.newRoom(t, env.alice)
-		tg, tgRoom := linkedTelegram(t, env, env.alice, "902", nil)
-		if err := playAs(env, env.alice, webRoom.ID, engine.SourceWeb, 10); err != nil {
-			t.Fatal(err)
-		}
+		tg, tgRoom := linkedTelegram(t, env, env.alice, "902", func(bot *engine.User, room *engine.Room) {
+			if err := playAs(env, bot, room.ID, engine.SourceTelegram, 10); err != nil {
+				t.Fatal(err)
+			}
+		})
 		if err := playAs(env, tg, tgRoom.ID, engine.SourceTelegram, 10); err != nil {
 			t.Fatal(err)
 		}

@@ -34,4 +34,8 @@ type Identity struct {
 	Username  string
 	CreatedAt time.Time
 	LinkedAt  *time.Time // when it was linked to a web account with a code; nil otherwise
+	// MergedUserID is, on the identity a link returns, the bot-only user
+	// the link merged into the account and deleted (0: none, it was the
+	// account's already); not stored.
+	MergedUserID int64
 }

@@ -195,7 +195,9 @@ func (db *DB) linkTx(ctx context.Context, tx bun.Tx, accountID int64, provider e
 		return nil, err
 	}
 	ident.UserID, ident.LinkedAt = accountID, &at
-	return ident.identity(), nil
+	id := ident.identity()
+	id.MergedUserID = bot.ID
+	return id, nil
 }
 
 // mergeUser moves everything of user from to user to, as userColumns says,
