@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatplay/chatplay/bots/telegram/telegramfake"
 )
@@ -77,12 +78,23 @@ func TestServeOnlyTelegram(t *testing.T) {
 		t.Errorf("GET /metrics = %d", code)
 	}
 	tg.WaitCalls(t, 1, "deleteWebhook") // the bot runs: it is about to poll
-	code, body := get("/readyz")
+	// The bot says it is connected just after its first call: read
+	// /readyz until it does (or the deadline passes and the checks below say
+	// what it showed).
 	var doc struct {
 		Components map[string]struct{ Status string } `json:"components"`
 	}
-	if err := json.Unmarshal([]byte(body), &doc); code != http.StatusOK || err != nil {
-		t.Fatalf("GET /readyz = %d %s", code, body)
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var code int
+		code, body = get("/readyz")
+		if err := json.Unmarshal([]byte(body), &doc); code != http.StatusOK || err != nil {
+			t.Fatalf("GET /readyz = %d %s", code, body)
+		}
+		if doc.Components["telegram"].Status == "connected" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	if got := doc.Components["discord"].Status; got != "not_served" {
 		t.Errorf("/readyz discord = %q, want not_served: %s", got, body)
