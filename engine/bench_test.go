@@ -85,11 +85,13 @@ func benchTurns(b *testing.B, db *sqlstore.DB, prior, cachedRooms int) {
 	in := engine.TurnInput{UserID: u.ID, RoomID: room.ID, Content: "따뜻한 아메리카노 한 잔 주세요.", Source: engine.SourceWeb}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU(b)
 	for b.Loop() {
 		if _, err := eng.SendMessage(ctx, in, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // coachingModel is instantModel whose structured calls answer at once with

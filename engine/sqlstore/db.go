@@ -73,6 +73,8 @@ type DB struct {
 	url      string // database.url, for the room-lock pool (roomlock.go)
 	pool     PoolConfig
 	migrator *migrate.Migrator
+	hot      hotStmts      // the prepared hot queries (hotquery.go), SQLite only
+	hotHook  bun.QueryHook // tests: sees the hot queries (see HookQueries)
 }
 
 var _ engine.Store = (*DB)(nil)
@@ -201,6 +203,7 @@ func applyPool(sqldb *sql.DB, p PoolConfig) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.closeHot()
 	return db.bun.Close()
 }
 

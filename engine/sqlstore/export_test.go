@@ -12,7 +12,15 @@ func BunDB(db *DB) *bun.DB { return db.bun }
 
 // HookQueries makes db's queries pass through hook from now on, so that tests
 // can see the SQL the store runs. Call it before db is used concurrently.
-func HookQueries(db *DB, hook bun.QueryHook) { db.bun = db.bun.WithQueryHook(hook) }
+// The hot queries, which bypass bun, are shown to hook's AfterQuery too,
+// their arguments written in.
+func HookQueries(db *DB, hook bun.QueryHook) {
+	db.bun = db.bun.WithQueryHook(hook)
+	db.hotHook = hook
+}
+
+// ShiftParams exposes shiftParams.
+var ShiftParams = shiftParams
 
 // SetUnlockTimeout sets how long l's unlocks may take.
 func SetUnlockTimeout(l *RoomLocker, d time.Duration) { l.unlockTimeout = d }

@@ -80,13 +80,3 @@ func (db *DB) ReleaseTokens(ctx context.Context, id int64) error {
 	_, err := db.bun.NewDelete().Model((*reservationRow)(nil)).Where("tr.id = ?", id).Exec(ctx)
 	return wrapErr("release tokens", err)
 }
-
-// settleReservation deletes the reservation with id (0: none) in tx, where
-// the tokens its call used are recorded.
-func settleReservation(ctx context.Context, tx bun.Tx, id int64) error {
-	if id == 0 {
-		return nil
-	}
-	_, err := tx.NewDelete().Model((*reservationRow)(nil)).Where("tr.id = ?", id).Exec(ctx)
-	return err
-}

@@ -1,0 +1,100 @@
+package sqlstore_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chatplay/chatplay/engine"
+	"github.com/chatplay/chatplay/engine/sqlstore"
+	"github.com/chatplay/chatplay/engine/sqlstore/sqlstoretest"
+)
+
+func TestShiftParams(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		by   int
+		want string
+	}{
+		{"SELECT 1", 3, "SELECT 1"},
+		{"a = $1 AND b = $2", 0, "a = $1 AND b = $2"},
+		{"a = $1 AND b = $12 AND c = $1", 9, "a = $10 AND b = $21 AND c = $10"},
+	} {
+		if got := sqlstore.ShiftParams(tc.in, tc.by); got != tc.want {
+			t.Errorf("ShiftParams(%q, %d) = %q, want %q", tc.in, tc.by, got, tc.want)
+		}
+	}
+}
+
+// TestHotQueryTimes checks that a time a hot query writes (bound to a
+// placeholder, not written into the text by bun) is stored as bun stores
+// one: SQLite compares times as text, so any other form would sort and
+// compare wrongly against the times bun writes.
+func TestHotQueryTimes(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		user := mustCreateUser(t, db, "")
+		room := mustCreateRoom(t, db, user, "r")
+		at := time.Date(2026, 12, 3, 9, 5, 7, 120000000, time.FixedZone("KST", 9*3600))
+		call := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Kind: engine.CallReply, Model: "m",
+			Status: engine.StatusComplete, CreatedAt: at}
+		if err := db.RecordCall(ctx, call); err != nil {
+			t.Fatal(err)
+		}
+		var same bool
+		err := sqlstore.BunDB(db).NewSelect().TableExpr("llm_calls AS c").
+			ColumnExpr("c.created_at = ?", at.UTC()).
+			Where("c.id = ?", call.ID).
+			Scan(ctx, &same)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !same {
+			var stored string
+			_ = sqlstore.BunDB(db).NewSelect().TableExpr("llm_calls AS c").ColumnExpr("CAST(c.created_at AS TEXT)").
+				Where("c.id = ?", call.ID).Scan(ctx, &stored)
+			t.Errorf("llm_calls.created_at = %q, not the value bun writes for %v", stored, at)
+		}
+	})
+}
+
+// TestFinishReplyOneStatement checks that on PostgreSQL a reply's finish
+// (the reply, the ledger row, the daily totals, the reservation) is one
+// statement: one round trip and one commit, where a transaction took six
+// round trips.
+func TestFinishReplyOneStatement(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		if db.Dialect() != sqlstore.DialectPostgres {
+			t.Skip("SQLite runs in process: its statements cost no round trip")
+		}
+		ctx := context.Background()
+		user := mustCreateUser(t, db, "")
+		room := mustCreateRoom(t, db, user, "r")
+		reply := pendingReply(t, db, room)
+		hold := &engine.TokenReservation{UserID: user.ID, Day: time.Now().UTC().Format(time.DateOnly), Tokens: 10,
+			CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
+		if err := db.ReserveTokens(ctx, hold, func(int64) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		log := new(queryLog)
+		sqlstore.HookQueries(db, log)
+		reply.Content, reply.Status = "네", engine.StatusComplete
+		call := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Model: "m", Status: engine.StatusComplete,
+			PromptTokens: 5, CompletionTokens: 1, ReservationID: hold.ID}
+		if err := db.FinishReply(ctx, reply, call); err != nil {
+			t.Fatal(err)
+		}
+		if q := log.Queries(); len(q) != 1 {
+			t.Errorf("FinishReply ran %d statements, want 1:\n%s", len(q), strings.Join(q, "\n"))
+		}
+		var held int
+		if err := sqlstore.BunDB(db).NewSelect().TableExpr("token_reservations").ColumnExpr("COUNT(*)").Scan(ctx, &held); err != nil || held != 0 {
+			t.Errorf("%d reservations left (%v), want the one settled gone", held, err)
+		}
+	})
+}
