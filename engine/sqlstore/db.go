@@ -123,6 +123,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 		_ = db.bun.Close()
 		return nil, err
 	}
+	db.warmHot(ctx)
 	return db, nil
 }
 
@@ -241,8 +242,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := db.migrator.Init(ctx); err != nil {
 			return fmt.Errorf("init: %w", err)
 		}
-		_, err := db.migrator.Migrate(ctx)
-		return err
+		if _, err := db.migrator.Migrate(ctx); err != nil {
+			return err
+		}
+		db.warmHot(ctx)
+		return nil
 	})
 }
 

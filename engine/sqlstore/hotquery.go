@@ -33,10 +33,16 @@ type hotQuery struct {
 	text  [2]string
 }
 
+// hotQueries are all the hot queries, which warmHot prepares.
+var hotQueries []*hotQuery
+
 // newHotQuery returns the hot query whose text build returns, with $n where
-// the nth argument goes (bun.Safe("$1") in a Where, for instance).
+// the nth argument goes (bun.Safe("$1") in a Where, for instance). Call it
+// only to initialize a package variable.
 func newHotQuery(build func(b *bun.DB) string) *hotQuery {
-	return &hotQuery{build: build}
+	q := &hotQuery{build: build}
+	hotQueries = append(hotQueries, q)
+	return q
 }
 
 // sql returns q's text for db's dialect.
@@ -55,18 +61,36 @@ type hotStmts struct {
 	m  map[*hotQuery]*sql.Stmt
 }
 
+// warmHot prepares every hot query on db's pool (SQLite only) that its
+// schema allows, so that transactions find them prepared: a transaction
+// must not wait for a second connection to prepare a statement (with every
+// other connection waiting for its write lock, it would wait for ever, and
+// an in-memory database has one connection). Open and Migrate call it.
+func (db *DB) warmHot(ctx context.Context) {
+	if db.dialect != DialectSQLite {
+		return
+	}
+	for _, q := range hotQueries {
+		_, _ = db.stmt(ctx, q) // a table not created yet: prepared after Migrate, or on first use
+	}
+}
+
+// preparedStmt returns q prepared on db's pool, or nil.
+func (db *DB) preparedStmt(q *hotQuery) *sql.Stmt {
+	db.hot.mu.RLock()
+	defer db.hot.mu.RUnlock()
+	return db.hot.m[q]
+}
+
 // stmt returns q prepared on db's pool (SQLite only), preparing it on first
 // use; database/sql prepares it again on each connection that runs it.
 func (db *DB) stmt(ctx context.Context, q *hotQuery) (*sql.Stmt, error) {
-	db.hot.mu.RLock()
-	s := db.hot.m[q]
-	db.hot.mu.RUnlock()
-	if s != nil {
+	if s := db.preparedStmt(q); s != nil {
 		return s, nil
 	}
 	db.hot.mu.Lock()
 	defer db.hot.mu.Unlock()
-	if s = db.hot.m[q]; s != nil {
+	if s := db.hot.m[q]; s != nil {
 		return s, nil
 	}
 	s, err := db.bun.DB.PrepareContext(ctx, q.sql(db))
@@ -99,13 +123,18 @@ func (db *DB) hotRows(ctx context.Context, tx *bun.Tx, q *hotQuery, args ...any)
 		}
 		return db.bun.DB.QueryContext(ctx, q.sql(db), args...)
 	}
+	if tx != nil {
+		s := db.preparedStmt(q)
+		if s == nil { // not prepared yet: run it once as it is
+			return tx.Tx.QueryContext(ctx, q.sql(db), args...)
+		}
+		s = tx.Tx.StmtContext(ctx, s) // prepared on tx's connection if need be
+		defer s.Close()               // the Tx's handle only: the prepared statement stays
+		return s.QueryContext(ctx, args...)
+	}
 	s, err := db.stmt(ctx, q)
 	if err != nil {
 		return nil, err
-	}
-	if tx != nil {
-		s = tx.Tx.StmtContext(ctx, s)
-		defer s.Close() // the Tx's handle only: the prepared statement stays
 	}
 	return s.QueryContext(ctx, args...)
 }
@@ -119,13 +148,18 @@ func (db *DB) hotExec(ctx context.Context, tx *bun.Tx, q *hotQuery, args ...any)
 		}
 		return db.bun.DB.ExecContext(ctx, q.sql(db), args...)
 	}
+	if tx != nil {
+		s := db.preparedStmt(q)
+		if s == nil { // not prepared yet: run it once as it is
+			return tx.Tx.ExecContext(ctx, q.sql(db), args...)
+		}
+		s = tx.Tx.StmtContext(ctx, s) // prepared on tx's connection if need be
+		defer s.Close()               // the Tx's handle only: the prepared statement stays
+		return s.ExecContext(ctx, args...)
+	}
 	s, err := db.stmt(ctx, q)
 	if err != nil {
 		return nil, err
-	}
-	if tx != nil {
-		s = tx.Tx.StmtContext(ctx, s)
-		defer s.Close()
 	}
 	return s.ExecContext(ctx, args...)
 }

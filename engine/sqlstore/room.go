@@ -115,19 +115,22 @@ func (db *DB) CreateRoom(ctx context.Context, r *engine.Room, maxRooms int) erro
 // FindRoom returns the room with id if ownerID owns it, else engine.ErrNotFound.
 func (db *DB) FindRoom(ctx context.Context, ownerID, id int64) (*engine.Room, error) {
 	row := new(roomRow)
-	err := db.bun.NewSelect().Model(row).
-		Where("r.id = ?", id).
-		Where("r.owner_id = ?", ownerID).
-		Scan(ctx)
-	if err != nil {
+	if err := db.hotScanRow(ctx, nil, findRoomQuery, row, id, ownerID); err != nil {
 		return nil, wrapErr("find room", err)
 	}
 	r := row.room()
-	if err := attachGoals(ctx, db.bun, r); err != nil {
+	goals, err := db.findGoals(ctx, r.ID)
+	if err != nil {
 		return nil, wrapErr("find room goals", err)
 	}
+	r.Goals = goals
 	return r, nil
 }
+
+// findRoomQuery reads the room $1 if $2 owns it: every turn does, first.
+var findRoomQuery = newHotQuery(func(b *bun.DB) string {
+	return b.NewSelect().Model((*roomRow)(nil)).Where("r.id = $1").Where("r.owner_id = $2").String()
+})
 
 // ListRooms returns at most limit of ownerID's rooms with ID < beforeID
 // (beforeID 0: from the newest), newest first, reading the index on
