@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -97,4 +98,69 @@ func TestFinishReplyOneStatement(t *testing.T) {
 			t.Errorf("%d reservations left (%v), want the one settled gone", held, err)
 		}
 	})
+}
+
+// TestLimitsRoundTrips checks that on PostgreSQL a token reservation and a
+// turn-rate check each take two statements inside their transaction (the
+// user's lock with the deletion of stale rows; the count with the insert),
+// where they took four, and that a refused one keeps nothing.
+func TestLimitsRoundTrips(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		if db.Dialect() != sqlstore.DialectPostgres {
+			t.Skip("SQLite runs in process: its statements cost no round trip")
+		}
+		ctx := context.Background()
+		user := mustCreateUser(t, db, "")
+		log := new(queryLog)
+		sqlstore.HookQueries(db, log)
+		now := time.Now()
+		reserve := func(admit func(int64) error) error {
+			return db.ReserveTokens(ctx, &engine.TokenReservation{UserID: user.ID, Day: now.UTC().Format(time.DateOnly),
+				Tokens: 10, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, admit)
+		}
+		if err := reserve(func(int64) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if q := statements(log); len(q) != 2 {
+			t.Errorf("ReserveTokens ran %d statements, want 2:\n%s", len(q), strings.Join(q, "\n"))
+		}
+		if err := reserve(func(int64) error { return errRefused }); !errors.Is(err, errRefused) {
+			t.Fatalf("refused reservation: %v", err)
+		}
+		var held int
+		if err := sqlstore.BunDB(db).NewSelect().TableExpr("token_reservations").ColumnExpr("COUNT(*)").Scan(ctx, &held); err != nil || held != 1 {
+			t.Errorf("%d reservations held (%v), want 1: the refused one undone", held, err)
+		}
+
+		limiter := db.NewTurnLimiter(1, time.Minute)
+		log.Reset()
+		if ok, _, err := limiter.AllowTurn(ctx, user.ID); !ok || err != nil {
+			t.Fatalf("first turn: %v, %v", ok, err)
+		}
+		if q := statements(log); len(q) != 2 {
+			t.Errorf("AllowTurn ran %d statements, want 2:\n%s", len(q), strings.Join(q, "\n"))
+		}
+		if ok, wait, err := limiter.AllowTurn(ctx, user.ID); ok || wait <= 0 || err != nil {
+			t.Fatalf("second turn: %v, %v, %v; want refused with a wait", ok, wait, err)
+		}
+		var turns int
+		if err := sqlstore.BunDB(db).NewSelect().TableExpr("turn_starts").ColumnExpr("COUNT(*)").Scan(ctx, &turns); err != nil || turns != 1 {
+			t.Errorf("%d turns recorded (%v), want 1: the refused one undone", turns, err)
+		}
+	})
+}
+
+// statements returns the queries of log but BEGIN, COMMIT and ROLLBACK.
+func statements(log *queryLog) []string {
+	var out []string
+	for _, q := range log.Queries() {
+		switch strings.TrimSpace(q) {
+		case "BEGIN", "COMMIT", "ROLLBACK":
+		default:
+			out = append(out, q)
+		}
+	}
+	return out
 }
