@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"reflect"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -30,3 +31,15 @@ func OnElectionTry(e *Election, fn func(got bool)) { e.tried = fn }
 
 // UserColumns exposes userColumns, the columns LinkIdentity's merge handles.
 var UserColumns = userColumns
+
+// MessageInsertColumns exposes messageInsertColumns.
+var MessageInsertColumns = messageInsertColumns
+
+// MessageRowColumns returns the columns of messageRow as bun maps them.
+func MessageRowColumns(db *DB) []string {
+	var cols []string
+	for _, f := range db.bun.Table(reflect.TypeFor[messageRow]()).Fields {
+		cols = append(cols, f.Name)
+	}
+	return cols
+}

@@ -164,3 +164,19 @@ func statements(log *queryLog) []string {
 	}
 	return out
 }
+
+// TestMessageInsertColumns checks that the hot insert of a turn's messages
+// writes every column of messageRow but the ID: a column added to the row
+// must be added to messageInsertColumns (and to insertMessages' arguments).
+func TestMessageInsertColumns(t *testing.T) {
+	db := sqlstoretest.Open(t, sqlstore.DialectSQLite)
+	var want []string
+	for _, c := range sqlstore.MessageRowColumns(db) {
+		if c != "id" {
+			want = append(want, c)
+		}
+	}
+	if got := sqlstore.MessageInsertColumns; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("messageInsertColumns = %v, want messageRow's columns but id: %v", got, want)
+	}
+}
