@@ -180,3 +180,37 @@ func TestMessageInsertColumns(t *testing.T) {
 		t.Errorf("messageInsertColumns = %v, want messageRow's columns but id: %v", got, want)
 	}
 }
+
+// TestHotQueryArgumentsAreData checks that text that looks like SQL or like
+// placeholders, bound to a hot query, is stored as it is on both dialects
+// (on PostgreSQL pgdriver writes it into the statement).
+func TestHotQueryArgumentsAreData(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		user := mustCreateUser(t, db, "")
+		room := mustCreateRoom(t, db, user, "r")
+		const text = `it's $1 and $2, ? :a @b '); DROP TABLE messages; -- \' 한국어`
+		msgs := []*engine.Message{
+			{RoomID: room.ID, Role: engine.RoleUser, Content: text, Status: engine.StatusComplete, Source: engine.SourceWeb},
+			{RoomID: room.ID, Role: engine.RoleAssistant, Status: engine.StatusPending, Source: engine.SourceWeb, Owner: "$3"},
+		}
+		if err := db.CreateMessages(ctx, msgs...); err != nil {
+			t.Fatal(err)
+		}
+		reply := msgs[1]
+		reply.Content, reply.Status = text+" (reply)", engine.StatusComplete
+		call := &engine.LLMCall{RoomID: room.ID, UserID: user.ID, Model: "$1'", Status: engine.StatusComplete, Error: text}
+		if err := db.FinishReply(ctx, reply, call); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.ListMessages(ctx, room.ID, 0, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[1].Content != text || got[0].Content != text+" (reply)" || got[0].Owner != "$3" {
+			t.Errorf("stored %+v, %+v; want the texts as written", got[1], got[0])
+		}
+	})
+}
