@@ -79,29 +79,6 @@ func attachGoals(ctx context.Context, db bun.IDB, rooms ...*engine.Room) error {
 	return nil
 }
 
-// findGoalsQuery reads the goals of room $1, in order.
-var findGoalsQuery = newHotQuery(func(b *bun.DB) string {
-	return b.NewSelect().Model((*goalRow)(nil)).Where("g.room_id = $1").OrderExpr("g.position").String()
-})
-
-// findGoals returns the goals of roomID, in order (an empty, non-nil list
-// for a room with none): attachGoals for one room, as a hot query.
-func (db *DB) findGoals(ctx context.Context, roomID int64) ([]engine.Goal, error) {
-	rows, err := db.hotRows(ctx, nil, findGoalsQuery, roomID)
-	if err != nil {
-		return nil, err
-	}
-	var grows []goalRow
-	if err := db.bun.ScanRows(ctx, rows, &grows); err != nil {
-		return nil, err
-	}
-	goals := make([]engine.Goal, len(grows))
-	for i := range grows {
-		goals[i] = grows[i].goal()
-	}
-	return goals, nil
-}
-
 // roomGoals returns the goals of roomID, in order.
 func roomGoals(ctx context.Context, db bun.IDB, roomID int64) ([]engine.Goal, error) {
 	r := &engine.Room{ID: roomID}

@@ -214,3 +214,47 @@ func TestHotQueryArgumentsAreData(t *testing.T) {
 		}
 	})
 }
+
+// TestFindRoomOneStatement checks that FindRoom, which every turn runs
+// first, reads the room and its goals in one statement (it took two), with
+// the goals in order, achieved or not, and none for a room without.
+func TestFindRoomOneStatement(t *testing.T) {
+	t.Parallel()
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		owner, other := mustCreateUser(t, db, ""), mustCreateUser(t, db, "")
+		bare := mustCreateRoom(t, db, owner, "no goals")
+		room := mustCreateRoom(t, db, owner, "goals")
+		goals, err := db.ReplaceGoals(ctx, owner.ID, room.ID, []string{"greet", "order", "pay"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := mustCreateMessage(t, db, room, engine.RoleUser, "안녕하세요")
+		if _, err := db.AchieveGoals(ctx, room.ID, []int64{goals[1].ID}, msg.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		log := new(queryLog)
+		sqlstore.HookQueries(db, log)
+		got, err := db.FindRoom(ctx, owner.ID, room.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q := log.Queries(); len(q) != 1 {
+			t.Errorf("FindRoom ran %d statements, want 1:\n%s", len(q), strings.Join(q, "\n"))
+		}
+		if len(got.Goals) != 3 || got.Goals[0].Text != "greet" || got.Goals[1].Text != "order" || got.Goals[2].Text != "pay" ||
+			got.Goals[0].Achieved || !got.Goals[1].Achieved || got.Goals[1].MessageID == nil || *got.Goals[1].MessageID != msg.ID || got.Goals[2].Achieved {
+			t.Errorf("goals = %+v, want greet, order (achieved by %d), pay", got.Goals, msg.ID)
+		}
+		if got.Title != "goals" || got.OwnerID != owner.ID || got.Level != engine.LevelA2 || !got.Feedback {
+			t.Errorf("room = %+v", got)
+		}
+		if got, err := db.FindRoom(ctx, owner.ID, bare.ID); err != nil || got.Goals == nil || len(got.Goals) != 0 {
+			t.Errorf("room without goals: %+v, %v; want an empty, non-nil list", got, err)
+		}
+		if _, err := db.FindRoom(ctx, other.ID, room.ID); !errors.Is(err, engine.ErrNotFound) {
+			t.Errorf("another's room: %v, want not found", err)
+		}
+	})
+}
