@@ -73,6 +73,8 @@ type DB struct {
 	url      string // database.url, for the room-lock pool (roomlock.go)
 	pool     PoolConfig
 	migrator *migrate.Migrator
+	hot      hotStmts      // the prepared hot queries (hotquery.go), SQLite only
+	hotHook  bun.QueryHook // tests: sees the hot queries (see HookQueries)
 }
 
 var _ engine.Store = (*DB)(nil)
@@ -121,6 +123,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 		_ = db.bun.Close()
 		return nil, err
 	}
+	db.warmHot(ctx)
 	return db, nil
 }
 
@@ -201,6 +204,7 @@ func applyPool(sqldb *sql.DB, p PoolConfig) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.closeHot()
 	return db.bun.Close()
 }
 
@@ -238,8 +242,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := db.migrator.Init(ctx); err != nil {
 			return fmt.Errorf("init: %w", err)
 		}
-		_, err := db.migrator.Migrate(ctx)
-		return err
+		if _, err := db.migrator.Migrate(ctx); err != nil {
+			return err
+		}
+		db.warmHot(ctx)
+		return nil
 	})
 }
 

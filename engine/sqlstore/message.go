@@ -119,19 +119,7 @@ func (db *DB) FinishReply(ctx context.Context, reply *engine.Message, call *engi
 	if crow.CreatedAt.IsZero() {
 		crow.CreatedAt = now()
 	}
-	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.NewUpdate().Model(msg).
-			Column("content", "status", "error_code", "token_count").
-			WherePK().
-			Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if err := recordCall(ctx, tx, crow); err != nil {
-			return err
-		}
-		return settleReservation(ctx, tx, call.ReservationID)
-	})
+	err := db.finishCall(ctx, msg, crow, call.ReservationID)
 	if err != nil {
 		return wrapErr("finish reply", err)
 	}

@@ -24,9 +24,21 @@ import (
 // conversation a little more (see BenchmarkListMessages). TestHotPathsUseIndexes
 // checks the plans of both.
 func newestFirst(parent, id string, parentID, beforeID int64, limit int) func(*bun.SelectQuery) *bun.SelectQuery {
+	return newestFirstArgs(parent, id, parentID, beforeCursor(beforeID), limit)
+}
+
+// beforeCursor returns the bound newestFirst reads below for beforeID.
+func beforeCursor(beforeID int64) int64 {
 	if beforeID <= 0 {
-		beforeID = math.MaxInt64
+		return math.MaxInt64
 	}
+	return beforeID
+}
+
+// newestFirstArgs is newestFirst with the parent and the cursor as
+// arguments of any kind: values, or placeholders (bun.Safe("$1")) of a hot
+// query, given beforeCursor(beforeID).
+func newestFirstArgs(parent, id string, parentID, beforeID any, limit int) func(*bun.SelectQuery) *bun.SelectQuery {
 	p, i := bun.Safe(parent), bun.Safe(id)
 	return func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.

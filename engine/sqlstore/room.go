@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -114,20 +115,69 @@ func (db *DB) CreateRoom(ctx context.Context, r *engine.Room, maxRooms int) erro
 
 // FindRoom returns the room with id if ownerID owns it, else engine.ErrNotFound.
 func (db *DB) FindRoom(ctx context.Context, ownerID, id int64) (*engine.Room, error) {
-	row := new(roomRow)
-	err := db.bun.NewSelect().Model(row).
-		Where("r.id = ?", id).
-		Where("r.owner_id = ?", ownerID).
-		Scan(ctx)
+	rows, err := db.hotRows(ctx, nil, findRoomQuery, id, ownerID)
 	if err != nil {
 		return nil, wrapErr("find room", err)
 	}
-	r := row.room()
-	if err := attachGoals(ctx, db.bun, r); err != nil {
-		return nil, wrapErr("find room goals", err)
+	defer rows.Close()
+	var r *engine.Room
+	for rows.Next() {
+		var row roomGoalRow
+		if err := db.bun.ScanRow(ctx, rows, &row); err != nil {
+			return nil, wrapErr("find room", err)
+		}
+		if r == nil {
+			r = row.room()
+			r.Goals = []engine.Goal{}
+		}
+		if g, ok := row.goal(); ok {
+			r.Goals = append(r.Goals, g)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, wrapErr("find room", err)
+	}
+	if r == nil {
+		return nil, wrapErr("find room", sql.ErrNoRows)
 	}
 	return r, nil
 }
+
+// roomGoalRow is a row of findRoomQuery: the room, and one of its goals or
+// none (NULLs).
+type roomGoalRow struct {
+	roomRow `bun:",extend"`
+
+	GoalID         *int64     `bun:"goal_id"`
+	GoalPosition   *int       `bun:"goal_position"`
+	GoalText       *string    `bun:"goal_text"`
+	GoalAchievedAt *time.Time `bun:"goal_achieved_at"`
+	GoalMessageID  *int64     `bun:"goal_message_id"`
+}
+
+// goal returns the goal of the row, if it has one.
+func (r *roomGoalRow) goal() (engine.Goal, bool) {
+	if r.GoalID == nil {
+		return engine.Goal{}, false
+	}
+	g := goalRow{ID: *r.GoalID, RoomID: r.ID, Text: *r.GoalText, AchievedAt: r.GoalAchievedAt, MessageID: r.GoalMessageID}
+	return g.goal(), true
+}
+
+// findRoomQuery reads the room $1 if $2 owns it, with its goals in order,
+// one row per goal (one row for a room with none): every turn does, first,
+// in one round trip.
+var findRoomQuery = newHotQuery(func(b *bun.DB) string {
+	return b.NewSelect().Model((*roomRow)(nil)).
+		ColumnExpr("?TableColumns").
+		ColumnExpr("g.id AS goal_id, g.position AS goal_position, g.text AS goal_text").
+		ColumnExpr("g.achieved_at AS goal_achieved_at, g.message_id AS goal_message_id").
+		Join("LEFT JOIN room_goals AS g ON g.room_id = r.id").
+		Where("r.id = $1").
+		Where("r.owner_id = $2").
+		OrderExpr("g.position").
+		String()
+})
 
 // ListRooms returns at most limit of ownerID's rooms with ID < beforeID
 // (beforeID 0: from the newest), newest first, reading the index on

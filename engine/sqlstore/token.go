@@ -71,11 +71,16 @@ func (db *DB) CreateSession(ctx context.Context, s *engine.Session, first *engin
 // FindSession returns the session with id, revoked or not.
 func (db *DB) FindSession(ctx context.Context, id string) (*engine.Session, error) {
 	row := new(sessionRow)
-	if err := db.bun.NewSelect().Model(row).Where("s.id = ?", id).Scan(ctx); err != nil {
+	if err := db.hotScanRow(ctx, nil, findSessionQuery, row, id); err != nil {
 		return nil, wrapErr("find session", err)
 	}
 	return row.session(), nil
 }
+
+// findSessionQuery reads the session $1: every authenticated request does.
+var findSessionQuery = newHotQuery(func(b *bun.DB) string {
+	return b.NewSelect().Model((*sessionRow)(nil)).Where("s.id = $1").String()
+})
 
 // FindRefreshSession returns the session of the refresh token with hash.
 func (db *DB) FindRefreshSession(ctx context.Context, hash string) (*engine.Session, error) {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -74,40 +75,115 @@ type usageRow struct {
 	CompletionTokens int64  `bun:"completion_tokens"`
 }
 
-// recordCall inserts c into the ledger and adds it to the daily totals, in tx.
-// c.RoomID is kept only if the room still exists: a room deleted while the
-// model answered must not lose the ledger row (or fail the foreign key).
-// The call is its room's owner's, which c.UserID is set to: a bot-only user
-// merged into an account while its turn played (see LinkIdentity) is gone,
-// its rooms, ledger and totals the account's now. A call whose room is gone
-// stays c.UserID's.
-func recordCall(ctx context.Context, tx bun.Tx, c *llmCallRow) error {
-	_, err := tx.NewInsert().Model(c).
-		Value("room_id", "(SELECT r.id FROM rooms AS r WHERE r.id = ?)", c.RoomID).
-		Value("user_id", "COALESCE((SELECT r.owner_id FROM rooms AS r WHERE r.id = ?), ?)", c.RoomID, c.UserID).
-		Returning("id, user_id").
-		Exec(ctx)
-	if err != nil {
-		return err
-	}
+// callOwner is the user a call is recorded for: the owner of the room $1,
+// or $2 once the room is gone.
+const callOwner = `COALESCE((SELECT r.owner_id FROM rooms AS r WHERE r.id = $1), $2)`
+
+// The statements that settle a model call (see finishCall).
+var (
+	// updateReplyQuery writes a finished reply: $1 its id, $2 content, $3
+	// status, $4 error code, $5 token count.
+	updateReplyQuery = newHotQuery(func(b *bun.DB) string {
+		return b.NewUpdate().Model((*messageRow)(nil)).
+			Set("content = $2").
+			Set("status = $3").
+			Set("error_code = $4").
+			Set("token_count = $5").
+			Where("m.id = $1").
+			String()
+	})
+	// insertCallQuery appends a call to the ledger (the arguments of
+	// callArgs), keeping its room only if the room still exists: a room
+	// deleted while the model answered must not lose the ledger row (or fail
+	// the foreign key).
+	//
+	// The call is its room's owner's ($2 only when the room is gone): a
+	// bot-only user merged into an account while its turn played (see
+	// LinkIdentity) is gone, its rooms, ledger and totals the account's now.
+	// It returns the row's id and user.
+	insertCallQuery = newHotQuery(func(*bun.DB) string {
+		return `INSERT INTO llm_calls (room_id, user_id, kind, surface, model, prompt_tokens, completion_tokens, attempts, latency_ms, ttft_ms, status, error, created_at) ` +
+			`VALUES ((SELECT r.id FROM rooms AS r WHERE r.id = $1), ` + callOwner + `, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, user_id`
+	})
+	// addUsageQuery adds a call to its user's daily totals: $1 the user
+	// (the owner of the room $6 while it exists, as in insertCallQuery), $2
+	// the UTC day, $3 the model, $4 and $5 the prompt and completion tokens.
 	// One statement that both dialects accept (SQLite since 3.24): the first
 	// call of the day inserts the row, later ones add to it: ud (the table's
 	// alias) is the existing row, EXCLUDED the one proposed.
-	_, err = tx.NewInsert().
-		Model(&usageRow{
-			UserID:           c.UserID,
-			Day:              c.CreatedAt.UTC().Format(dayLayout),
-			Model:            c.Model,
-			Calls:            1,
-			PromptTokens:     int64(c.PromptTokens),
-			CompletionTokens: int64(c.CompletionTokens),
-		}).
-		On("CONFLICT (user_id, day, model) DO UPDATE").
-		Set("calls = ud.calls + EXCLUDED.calls").
-		Set("prompt_tokens = ud.prompt_tokens + EXCLUDED.prompt_tokens").
-		Set("completion_tokens = ud.completion_tokens + EXCLUDED.completion_tokens").
-		Exec(ctx)
-	return err
+	addUsageQuery = newHotQuery(func(*bun.DB) string {
+		return `INSERT INTO usage_daily AS ud (user_id, day, model, calls, prompt_tokens, completion_tokens) ` +
+			`VALUES (` + strings.NewReplacer("$1", "$6", "$2", "$1").Replace(callOwner) + `, $2, $3, 1, $4, $5) ON CONFLICT (user_id, day, model) DO UPDATE SET ` +
+			`calls = ud.calls + EXCLUDED.calls, prompt_tokens = ud.prompt_tokens + EXCLUDED.prompt_tokens, ` +
+			`completion_tokens = ud.completion_tokens + EXCLUDED.completion_tokens`
+	})
+	// settleQuery deletes the reservation $1.
+	settleQuery = newHotQuery(func(*bun.DB) string {
+		return `DELETE FROM token_reservations WHERE id = $1`
+	})
+	// finishCallQuery is the four above in one statement, for PostgreSQL
+	// (their arguments one after the other): one round trip and one commit
+	// instead of six round trips (BEGIN, four statements, COMMIT). A
+	// statement is atomic, and its data-modifying WITH clauses all run, once,
+	// whether or not the query reads them.
+	finishCallQuery = newHotQuery(func(b *bun.DB) string {
+		return "WITH reply AS (" + updateReplyQuery.build(b) + "), " +
+			"call AS (" + shiftParams(insertCallQuery.build(b), 5) + "), " +
+			"usage AS (" + shiftParams(addUsageQuery.build(b), 5+13) + "), " +
+			"settled AS (" + shiftParams(settleQuery.build(b), 5+13+6) + ") " +
+			"SELECT id, user_id FROM call"
+	})
+)
+
+// replyArgs returns the arguments of updateReplyQuery for r.
+func replyArgs(r *messageRow) []any {
+	return []any{r.ID, r.Content, string(r.Status), string(r.ErrorCode), r.TokenCount}
+}
+
+// callArgs returns the arguments of insertCallQuery for c.
+func (db *DB) callArgs(c *llmCallRow) []any {
+	return []any{c.RoomID, c.UserID, c.Kind, string(c.Surface), c.Model, c.PromptTokens, c.CompletionTokens, c.Attempts,
+		c.LatencyMS, c.TTFTMS, string(c.Status), c.Error, db.timeArg(c.CreatedAt)}
+}
+
+// usageArgs returns the arguments of addUsageQuery for c.
+func usageArgs(c *llmCallRow) []any {
+	return []any{c.UserID, c.CreatedAt.UTC().Format(dayLayout), c.Model, c.PromptTokens, c.CompletionTokens, c.RoomID}
+}
+
+// finishCall, in one transaction, writes reply's content, status, error code
+// and token count (reply nil: none), appends c to the ledger and to the
+// user's totals for the day of c.CreatedAt in UTC, and deletes the
+// reservation with reservationID (0: none); it sets c.ID. On PostgreSQL it is
+// one statement (finishCallQuery); SQLite, in process, runs the four in a
+// transaction.
+func (db *DB) finishCall(ctx context.Context, reply *messageRow, c *llmCallRow, reservationID int64) error {
+	if db.dialect == DialectPostgres {
+		r := &messageRow{} // id 0: no message
+		if reply != nil {
+			r = reply
+		}
+		args := append(append(append(replyArgs(r), db.callArgs(c)...), usageArgs(c)...), reservationID)
+		return db.hotScan(ctx, nil, finishCallQuery, []any{&c.ID, &c.UserID}, args...)
+	}
+	return db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if reply != nil {
+			if _, err := db.hotExec(ctx, &tx, updateReplyQuery, replyArgs(reply)...); err != nil {
+				return err
+			}
+		}
+		if err := db.hotScan(ctx, &tx, insertCallQuery, []any{&c.ID, &c.UserID}, db.callArgs(c)...); err != nil {
+			return err
+		}
+		if _, err := db.hotExec(ctx, &tx, addUsageQuery, usageArgs(c)...); err != nil {
+			return err
+		}
+		if reservationID == 0 {
+			return nil
+		}
+		_, err := db.hotExec(ctx, &tx, settleQuery, reservationID)
+		return err
+	})
 }
 
 // RecordCall, in one transaction, appends call, a model call that produced
@@ -128,13 +204,7 @@ func (db *DB) RecordCall(ctx context.Context, call *engine.LLMCall) error {
 	if crow.CreatedAt.IsZero() {
 		crow.CreatedAt = now()
 	}
-	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := recordCall(ctx, tx, crow); err != nil {
-			return err
-		}
-		return settleReservation(ctx, tx, call.ReservationID)
-	})
-	if err != nil {
+	if err := db.finishCall(ctx, nil, crow, call.ReservationID); err != nil {
 		return wrapErr("record call", err)
 	}
 	call.ID, call.CreatedAt = crow.ID, crow.CreatedAt

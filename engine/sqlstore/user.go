@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/chatplay/chatplay/engine"
 )
@@ -254,10 +255,43 @@ func (db *DB) ListIdentities(ctx context.Context, userID int64) ([]*engine.Ident
 // database's only write lock; the SELECT only checks that the user exists.
 // A user that does not exist is sql.ErrNoRows.
 func (db *DB) lockUser(ctx context.Context, tx bun.Tx, userID int64) error {
-	q := tx.NewSelect().Model((*userRow)(nil)).Column("u.id").Where("u.id = ?", userID)
-	if db.dialect == DialectPostgres {
+	var id int64
+	return db.hotScan(ctx, &tx, lockUserQuery, []any{&id}, userID)
+}
+
+// lockUserQuery is lockUser's statement: $1 the user.
+var lockUserQuery = newHotQuery(func(b *bun.DB) string {
+	q := b.NewSelect().Model((*userRow)(nil)).Column("u.id").Where("u.id = $1")
+	if b.Dialect().Name() == dialect.PG {
 		q = q.For("NO KEY UPDATE")
 	}
+	return q.String()
+})
+
+// lockUserForget locks userID's row as lockUser does, then runs forget, a
+// hot query that deletes the user's rows gone stale ($1 the user, $2 the
+// cutoff); lockForget is lockForgetQuery(forget). On PostgreSQL both are one statement (one round trip): the lock
+// is taken first, the deletion then reads the rows as they were when the
+// statement began, which is enough to delete stale rows (a row another
+// transaction deleted meanwhile is passed over); the counts that follow, in
+// statements of their own, see everything committed before the lock.
+func (db *DB) lockUserForget(ctx context.Context, tx *bun.Tx, forget, lockForget *hotQuery, userID int64, cutoff any) error {
 	var id int64
-	return q.Scan(ctx, &id)
+	if db.dialect == DialectPostgres {
+		return db.hotScan(ctx, tx, lockForget, []any{&id}, userID, cutoff)
+	}
+	if err := db.hotScan(ctx, tx, lockUserQuery, []any{&id}, userID); err != nil {
+		return err
+	}
+	_, err := db.hotExec(ctx, tx, forget, userID, cutoff)
+	return err
+}
+
+// lockForgetQuery returns lockUserQuery and forget as one statement, for
+// lockUserForget on PostgreSQL.
+func lockForgetQuery(forget *hotQuery) *hotQuery {
+	return newHotQuery(func(b *bun.DB) string {
+		return "WITH u AS (" + lockUserQuery.build(b) + "), gone AS (" + forget.build(b) +
+			" AND EXISTS (SELECT 1 FROM u)) SELECT id FROM u"
+	})
 }
