@@ -142,6 +142,7 @@ func BenchmarkFirstDelta(b *testing.B) {
 			for b.Loop() {
 				req, _ := http.NewRequest("POST", ts.srv.URL+path, bytes.NewReader([]byte(`{"content":"hi"}`)))
 				req.Header.Set("Authorization", "Bearer "+c.token)
+				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Accept", "text/event-stream")
 				resp, err := ts.srv.Client().Do(req)
 				if err != nil {
@@ -151,7 +152,7 @@ func BenchmarkFirstDelta(b *testing.B) {
 				for {
 					ev, err := r.next()
 					if err != nil {
-						b.Fatalf("no delta: %v", err)
+						b.Fatalf("no delta: %v (status %d)", err, resp.StatusCode)
 					}
 					if ev.Event == "delta" {
 						break
