@@ -39,7 +39,7 @@ func errAidInvalid(err error) *Error {
 func (e *Engine) callAid(ctx context.Context, c aidCall) error {
 	prompt := 0
 	for _, m := range c.messages {
-		prompt += e.tokens.Count(m.Content) + tokensPerMessage
+		prompt += e.aidCounts.count(m, e.tokens.Count) + tokensPerMessage
 	}
 	now := e.now().UTC()
 	maxTokens, timeout := c.maxTokens, c.timeout
@@ -72,9 +72,11 @@ func (e *Engine) callAid(ctx context.Context, c aidCall) error {
 	})
 	call := &LLMCall{RoomID: c.room.ID, UserID: c.userID, Kind: c.kind, Surface: c.surface, Model: model, Attempts: 1,
 		Latency: e.now().Sub(start), Status: StatusComplete, CreatedAt: e.now(), ReservationID: hold.ID,
-		PromptTokens: prompt, CompletionTokens: e.tokens.Count(res.Content)}
+		PromptTokens: prompt}
 	if res.UsageReported {
 		call.PromptTokens, call.CompletionTokens = res.PromptTokens, res.CompletionTokens
+	} else {
+		call.CompletionTokens = e.tokens.Count(res.Content)
 	}
 	var public *Error
 	switch {

@@ -75,6 +75,8 @@ type Engine struct {
 
 	// life is cancelled when Close gives up waiting: in-flight turns stop.
 	windows *windowCache
+	// aidCounts keeps the token counts of aid system prompts.
+	aidCounts aidCounts
 
 	life     context.Context
 	stop     context.CancelFunc
