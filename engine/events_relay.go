@@ -36,7 +36,8 @@ type RoomRelay interface {
 	Send(m RelayMessage)
 	// Receive calls fn with every message of the other processes (and
 	// RelayStored for every room whose stored events changed, whichever
-	// process wrote them), in order, until ctx ends.
+	// process wrote them), in order, until ctx ends; first of all, once it
+	// listens, RelayResync: what was sent before it listened was missed.
 	Receive(ctx context.Context, fn func(RelayMessage)) error
 }
 

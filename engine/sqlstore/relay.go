@@ -168,9 +168,9 @@ func appendPayloads(out []string, m engine.RelayMessage) []string {
 }
 
 // Receive implements engine.RoomRelay: it listens on the channel until ctx
-// ends or the connection fails (the caller starts again: notes sent
-// meanwhile were missed). A note from a trigger is the room's id:
-// engine.RelayStored.
+// ends or the connection fails (the caller starts again). Once listening it
+// hands fn engine.RelayResync, since notes sent before were missed. A note
+// from a trigger is the room's id: engine.RelayStored.
 func (r *Relay) Receive(ctx context.Context, fn func(engine.RelayMessage)) error {
 	ln := pgdriver.NewListener(r.db.bun)
 	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
@@ -182,6 +182,9 @@ func (r *Relay) Receive(ctx context.Context, fn func(engine.RelayMessage)) error
 	if err := ln.Listen(ctx, r.channel); err != nil {
 		return fmt.Errorf("sqlstore: relay: listen: %w", err)
 	}
+	// Notes sent before this LISTEN (at the start, or while the connection
+	// was down) were missed: the watchers read again.
+	fn(engine.RelayMessage{Kind: engine.RelayResync})
 	for {
 		_, payload, err := ln.Receive(ctx)
 		if err != nil {
