@@ -74,12 +74,19 @@ export class MessageView {
     this.el.classList.toggle('msg--failed', msg.status === 'failed');
     this.el.classList.toggle('msg--sending', msg.status === 'sending');
     this.body.hidden = msg.status === 'failed' && !msg.content;
-    this.status.replaceChildren();
-    this.status.hidden = true;
-    if (msg.status === 'failed') {
-      this.status.hidden = false;
-      const reason = msg.error_code ? errorText({ code: msg.error_code }) : t('chat.failed');
-      this.status.append(h('span', { class: 'msg__error' }, '⚠ ', t('chat.failed'), ' ', reason));
+    // The status line is built again only when it changes: the same reply
+    // arrives from this page's stream and from the room's live events, and
+    // its retry button must stay the node the learner is about to click.
+    const statusKey = `${msg.status}|${msg.error_code || ''}`;
+    if (statusKey !== this.statusKey) {
+      this.statusKey = statusKey;
+      this.status.replaceChildren();
+      this.status.hidden = true;
+      if (msg.status === 'failed') {
+        this.status.hidden = false;
+        const reason = msg.error_code ? errorText({ code: msg.error_code }) : t('chat.failed');
+        this.status.append(h('span', { class: 'msg__error' }, '⚠ ', t('chat.failed'), ' ', reason));
+      }
     }
     this.feedback?.update(msg.feedback, msg.content);
     this.showSource(msg.source || (msg.status === 'sending' ? 'web' : ''));
@@ -145,10 +152,16 @@ export class MessageView {
   }
 
   // setRetry shows (with a handler) or hides (null) the retry button of a failed reply.
+  // A button already shown stays (with the new handler).
   setRetry(onRetry) {
-    this.status.querySelector('.msg__retry')?.remove();
-    if (onRetry && this.msg.status === 'failed') {
-      this.status.append(h('button', { type: 'button', class: 'btn btn--small msg__retry', on: { click: onRetry } }, t('chat.retry')));
+    const button = this.status.querySelector('.msg__retry');
+    if (!onRetry || this.msg.status !== 'failed') {
+      button?.remove();
+      return;
+    }
+    this.onRetry = onRetry;
+    if (!button) {
+      this.status.append(h('button', { type: 'button', class: 'btn btn--small msg__retry', on: { click: () => this.onRetry() } }, t('chat.retry')));
     }
   }
 }
