@@ -117,51 +117,63 @@ func (db *DB) closeHot() {
 // hotRows runs q with args, in tx if not nil, and returns its rows.
 func (db *DB) hotRows(ctx context.Context, tx *bun.Tx, q *hotQuery, args ...any) (*sql.Rows, error) {
 	db.seeHot(ctx, q, args)
-	if db.dialect != DialectSQLite {
-		if tx != nil {
-			return tx.Tx.QueryContext(ctx, q.sql(db), args...)
-		}
-		return db.bun.DB.QueryContext(ctx, q.sql(db), args...)
-	}
-	if tx != nil {
-		s := db.preparedStmt(q)
-		if s == nil { // not prepared yet: run it once as it is
-			return tx.Tx.QueryContext(ctx, q.sql(db), args...)
-		}
-		s = tx.Tx.StmtContext(ctx, s) // prepared on tx's connection if need be
-		defer s.Close()               // the Tx's handle only: the prepared statement stays
-		return s.QueryContext(ctx, args...)
-	}
-	s, err := db.stmt(ctx, q)
+	s, done, err := db.hotStmt(ctx, tx, q)
 	if err != nil {
 		return nil, err
 	}
+	if s == nil {
+		return sqlConn(db, tx).QueryContext(ctx, q.sql(db), args...)
+	}
+	defer done()
 	return s.QueryContext(ctx, args...)
 }
 
 // hotExec runs q with args, in tx if not nil.
 func (db *DB) hotExec(ctx context.Context, tx *bun.Tx, q *hotQuery, args ...any) (sql.Result, error) {
 	db.seeHot(ctx, q, args)
+	s, done, err := db.hotStmt(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return sqlConn(db, tx).ExecContext(ctx, q.sql(db), args...)
+	}
+	defer done()
+	return s.ExecContext(ctx, args...)
+}
+
+// hotStmt returns the prepared statement that runs q, in tx if not nil,
+// and what to call when done with it; nil when q runs as text: always on
+// PostgreSQL (pgdriver writes the arguments in), and in a transaction on
+// SQLite until q is prepared.
+func (db *DB) hotStmt(ctx context.Context, tx *bun.Tx, q *hotQuery) (*sql.Stmt, func(), error) {
 	if db.dialect != DialectSQLite {
-		if tx != nil {
-			return tx.Tx.ExecContext(ctx, q.sql(db), args...)
-		}
-		return db.bun.DB.ExecContext(ctx, q.sql(db), args...)
+		return nil, nil, nil
 	}
 	if tx != nil {
 		s := db.preparedStmt(q)
 		if s == nil { // not prepared yet: run it once as it is
-			return tx.Tx.ExecContext(ctx, q.sql(db), args...)
+			return nil, nil, nil
 		}
-		s = tx.Tx.StmtContext(ctx, s) // prepared on tx's connection if need be
-		defer s.Close()               // the Tx's handle only: the prepared statement stays
-		return s.ExecContext(ctx, args...)
+		s = tx.Tx.StmtContext(ctx, s)           // prepared on tx's connection if need be
+		return s, func() { _ = s.Close() }, nil // the Tx's handle only: the prepared statement stays
 	}
 	s, err := db.stmt(ctx, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.ExecContext(ctx, args...)
+	return s, func() {}, nil
+}
+
+// sqlConn returns what runs a statement as text: tx if not nil, else the pool.
+func sqlConn(db *DB, tx *bun.Tx) interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+} {
+	if tx != nil {
+		return tx.Tx
+	}
+	return db.bun.DB
 }
 
 // hotScan runs q with args, in tx if not nil, and scans its one row into
