@@ -29,7 +29,7 @@ func TestHint(t *testing.T) {
 			t.Fatal(err)
 		}
 		env.fake.EnqueueKind("hint", hintAnswer())
-		h, err := env.eng.Hint(ctx, env.alice.ID, room.ID, "en-US")
+		h, err := env.eng.HintFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en-US")
 		if err != nil || len(h.Lines) != 2 || h.Lines[0].Text != "따뜻한 걸로 주세요." || h.Lines[1].Translation != "How much is it?" {
 			t.Fatalf("Hint = %+v, %v", h, err)
 		}
@@ -47,7 +47,7 @@ func TestHint(t *testing.T) {
 		}
 		// The opening and the hint were the two turns of the minute: a third
 		// hint, or a message, is refused.
-		_, err = env.eng.Hint(ctx, env.alice.ID, room.ID, "en")
+		_, err = env.eng.HintFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeRateLimited)
 		_, err = send(env.testEnv, env.alice, room.ID, "네", nil)
 		wantCode(t, err, engine.CodeRateLimited)
@@ -62,7 +62,7 @@ func TestHintBadAnswer(t *testing.T) {
 		env := newCoachEnv(t, db, nil)
 		room := env.newRoom(t, env.alice)
 		env.fake.EnqueueKind("hint", openaifake.WrongShape())
-		_, err := env.eng.Hint(context.Background(), env.alice.ID, room.ID, "en")
+		_, err := env.eng.HintFrom(context.Background(), env.alice.ID, room.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeModelUnavailable)
 		if env.ledger.count(engine.CallHint) != 1 {
 			t.Errorf("a failed hint must still be one ledger row: %d", env.ledger.count(engine.CallHint))
@@ -86,7 +86,7 @@ func TestTranslateCaches(t *testing.T) {
 		env.fake.EnqueueKind("translate", openaifake.JSON(map[string]any{"text": "Would you like it hot?"}),
 			openaifake.JSON(map[string]any{"text": "ホットにしますか？"}))
 		for range 3 {
-			tr, err := env.eng.Translate(ctx, env.alice.ID, room.ID, last.ID, "en-GB")
+			tr, err := env.eng.TranslateFrom(ctx, env.alice.ID, room.ID, last.ID, engine.SourceWeb, "en-GB")
 			if err != nil || tr.Text != "Would you like it hot?" || tr.Language != "en" || tr.MessageID != last.ID {
 				t.Fatalf("Translate = %+v, %v", tr, err)
 			}
@@ -96,20 +96,20 @@ func TestTranslateCaches(t *testing.T) {
 		}
 		// Cached answers counted no turn: the opening and one translation
 		// are two of three; another language is a new call, the third.
-		tr, err := env.eng.Translate(ctx, env.alice.ID, room.ID, last.ID, "ja")
+		tr, err := env.eng.TranslateFrom(ctx, env.alice.ID, room.ID, last.ID, engine.SourceWeb, "ja")
 		if err != nil || tr.Text != "ホットにしますか？" || len(env.fake.RequestsOfKind("translate")) != 2 {
 			t.Fatalf("Translate ja = %+v, %v", tr, err)
 		}
 		if env.ledger.count(engine.CallTranslate) != 2 {
 			t.Errorf("%d translate ledger rows, want 2", env.ledger.count(engine.CallTranslate))
 		}
-		_, err = env.eng.Translate(ctx, env.alice.ID, room.ID, last.ID, "ko")
+		_, err = env.eng.TranslateFrom(ctx, env.alice.ID, room.ID, last.ID, engine.SourceWeb, "ko")
 		wantCode(t, err, engine.CodeRateLimited)
 		// A reset deletes the messages and, with them, the cache.
 		if err := env.eng.ResetRoom(ctx, env.alice.ID, room.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, err = env.eng.Translate(ctx, env.alice.ID, room.ID, last.ID, "en")
+		_, err = env.eng.TranslateFrom(ctx, env.alice.ID, room.ID, last.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeNotFound)
 		_, err = env.eng.LastReply(ctx, env.alice.ID, room.ID)
 		wantCode(t, err, engine.CodeNotFound)
@@ -134,9 +134,9 @@ func TestAidsInsideTheAllowance(t *testing.T) {
 		if n := len(env.fake.RequestsOfKind("feedback")); n != 0 {
 			t.Fatalf("the coach called the model %d times with the allowance spent", n)
 		}
-		_, err := env.eng.Hint(ctx, env.alice.ID, room.ID, "en")
+		_, err := env.eng.HintFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeRateLimited)
-		_, err = env.eng.Translate(ctx, env.alice.ID, room.ID, res.Reply.ID, "en")
+		_, err = env.eng.TranslateFrom(ctx, env.alice.ID, room.ID, res.Reply.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeRateLimited)
 		if env.ledger.count(engine.CallReply) != 1 || len(env.fake.Requests()) != 1 {
 			t.Fatalf("ledger %v, %d requests", env.ledger.kinds, len(env.fake.Requests()))
@@ -153,11 +153,11 @@ func TestAidLedgerKinds(t *testing.T) {
 		res := env.say(t, env.alice, room.ID, line, "en", nil)
 		res.WaitFeedback(ctx)
 		env.fake.EnqueueKind("hint", hintAnswer())
-		if _, err := env.eng.Hint(ctx, env.alice.ID, room.ID, "en"); err != nil {
+		if _, err := env.eng.HintFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en"); err != nil {
 			t.Fatal(err)
 		}
 		env.fake.EnqueueKind("translate", openaifake.JSON(map[string]any{"text": "Yes."}))
-		if _, err := env.eng.Translate(ctx, env.alice.ID, room.ID, res.Reply.ID, "en"); err != nil {
+		if _, err := env.eng.TranslateFrom(ctx, env.alice.ID, room.ID, res.Reply.ID, engine.SourceWeb, "en"); err != nil {
 			t.Fatal(err)
 		}
 		for _, k := range []engine.CallKind{engine.CallReply, engine.CallFeedback, engine.CallHint, engine.CallTranslate} {
@@ -198,10 +198,10 @@ func TestAidsBOLA(t *testing.T) {
 		bobs := env.coachedRoom(t, env.bob)
 		requests := env.fake.Count()
 		for _, roomID := range []int64{room.ID, bobs.ID} { // alice's room; bob's own room with alice's message ids
-			_, err := env.eng.Hint(ctx, env.bob.ID, room.ID, "en")
+			_, err := env.eng.HintFrom(ctx, env.bob.ID, room.ID, engine.SourceWeb, "en")
 			wantCode(t, err, engine.CodeNotFound)
 			for _, id := range []int64{res.UserMessage.ID, res.Reply.ID} {
-				_, err = env.eng.Translate(ctx, env.bob.ID, roomID, id, "en")
+				_, err = env.eng.TranslateFrom(ctx, env.bob.ID, roomID, id, engine.SourceWeb, "en")
 				wantCode(t, err, engine.CodeNotFound)
 				_, err = env.eng.FindFeedback(ctx, env.bob.ID, roomID, id)
 				wantCode(t, err, engine.CodeNotFound)

@@ -17,14 +17,6 @@ type HintLine struct {
 // prompt shows the model.
 const hintHistoryMessages = 12
 
-// Hint is HintFrom the web.
-//
-// Deprecated: a surface calls HintFrom with its own Source, which the
-// ledger row keeps.
-func (e *Engine) Hint(ctx context.Context, userID, roomID int64, locale string) (*Hint, error) {
-	return e.HintFrom(ctx, userID, roomID, SourceWeb, locale)
-}
-
 // HintFrom returns one or two lines the learner could say next in roomID,
 // asked for on surface, with translations into locale (see
 // LearnerLanguage). It is a model call of kind hint, recorded with surface,

@@ -92,14 +92,6 @@ type VocabularyEntry struct {
 	CreatedAt time.Time
 }
 
-// EndScene is EndSceneFrom the web.
-//
-// Deprecated: a surface calls EndSceneFrom with its own Source, which the
-// ledger row keeps.
-func (e *Engine) EndScene(ctx context.Context, userID, roomID int64, locale string) (*Report, error) {
-	return e.EndSceneFrom(ctx, userID, roomID, SourceWeb, locale)
-}
-
 // EndSceneFrom builds the report of roomID's scene, asked for on surface,
 // from the conversation and its stored feedback (one structured model call,
 // kind "report", validated; counted in the ledger with surface, the daily

@@ -79,7 +79,7 @@ func TestEndScene(t *testing.T) {
 		ctx := context.Background()
 		room := playReportScene(t, env, env.alice)
 		env.fake.EnqueueKind("report", reportAnswer())
-		r, err := env.eng.EndScene(ctx, env.alice.ID, room.ID, "en-US")
+		r, err := env.eng.EndSceneFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en-US")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +125,7 @@ func TestEndScene(t *testing.T) {
 			t.Fatalf("FindReport = %+v, %v; want %+v", found, err, r)
 		}
 		env.fake.EnqueueKind("report", reportAnswer())
-		r2, err := env.eng.EndScene(ctx, env.alice.ID, room.ID, "ko")
+		r2, err := env.eng.EndSceneFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "ko")
 		if err != nil || r2.Language != "ko" {
 			t.Fatalf("second report: %+v, %v", r2, err)
 		}
@@ -188,7 +188,7 @@ func TestEndSceneRefusals(t *testing.T) {
 			openaifake.Raw(`{"summary":"","mistakes":[],"vocabulary":[],"next_steps":[]}`)}
 		for i, reply := range bad {
 			env.fake.EnqueueKind("report", reply)
-			_, err := env.eng.EndScene(ctx, env.alice.ID, room.ID, "en")
+			_, err := env.eng.EndSceneFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en")
 			if e := wantCode(t, err, engine.CodeModelUnavailable); e == nil {
 				t.Fatalf("answer %d", i)
 			}
@@ -205,7 +205,7 @@ func TestEndSceneRefusals(t *testing.T) {
 
 		// No learner line: invalid, no call. An opened scene has none either.
 		empty := env.goalRoom(t, env.alice, true, "greet")
-		_, err := env.eng.EndScene(ctx, env.alice.ID, empty.ID, "en")
+		_, err := env.eng.EndSceneFrom(ctx, env.alice.ID, empty.ID, engine.SourceWeb, "en")
 		if e := wantCode(t, err, engine.CodeInvalid); e.Reason != engine.ReasonEmptyScene {
 			t.Fatalf("reason %q", e.Reason)
 		}
@@ -213,7 +213,7 @@ func TestEndSceneRefusals(t *testing.T) {
 		if _, err := env.eng.OpenScene(ctx, env.alice.ID, empty.ID, engine.SourceWeb, nil); err != nil {
 			t.Fatal(err)
 		}
-		_, err = env.eng.EndScene(ctx, env.alice.ID, empty.ID, "en")
+		_, err = env.eng.EndSceneFrom(ctx, env.alice.ID, empty.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeInvalid)
 		if n := len(env.fake.RequestsOfKind("report")); n != len(bad) {
 			t.Fatalf("%d report calls, want %d", n, len(bad))
@@ -228,11 +228,11 @@ func TestReportsBOLA(t *testing.T) {
 		ctx := context.Background()
 		room := playReportScene(t, env, env.alice)
 		env.fake.EnqueueKind("report", reportAnswer())
-		r, err := env.eng.EndScene(ctx, env.alice.ID, room.ID, "en")
+		r, err := env.eng.EndSceneFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = env.eng.EndScene(ctx, env.bob.ID, room.ID, "en")
+		_, err = env.eng.EndSceneFrom(ctx, env.bob.ID, room.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeNotFound)
 		_, err = env.eng.FindReport(ctx, env.bob.ID, r.ID)
 		wantCode(t, err, engine.CodeNotFound)
@@ -268,10 +268,10 @@ func TestEndSceneQuotas(t *testing.T) {
 		ctx := context.Background()
 		room := playReportScene(t, env, env.alice) // three turns: the opening and two lines
 		env.fake.EnqueueKind("report", reportAnswer())
-		if _, err := env.eng.EndScene(ctx, env.alice.ID, room.ID, "en"); err != nil {
+		if _, err := env.eng.EndSceneFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en"); err != nil {
 			t.Fatal(err)
 		}
-		_, err := env.eng.EndScene(ctx, env.alice.ID, room.ID, "en")
+		_, err := env.eng.EndSceneFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeRateLimited)
 
 		spent := newCoachEnv(t, db, func(c *engine.Config) { c.Limits.TokensPerDay = 1 })
@@ -279,7 +279,7 @@ func TestEndSceneQuotas(t *testing.T) {
 		room = spent.goalRoom(t, spent.bob, false)
 		spent.fake.Enqueue(openaifake.Reply{Chunks: []string{"네."}, PromptTokens: 50, CompletionTokens: 5})
 		spent.say(t, spent.bob, room.ID, reportLine1, "en", nil)
-		_, err = spent.eng.EndScene(ctx, spent.bob.ID, room.ID, "en")
+		_, err = spent.eng.EndSceneFrom(ctx, spent.bob.ID, room.ID, engine.SourceWeb, "en")
 		wantCode(t, err, engine.CodeRateLimited)
 		if n := len(spent.fake.RequestsOfKind("report")); n != 0 {
 			t.Fatalf("%d report calls past the allowance", n)
@@ -300,7 +300,7 @@ func TestEndSceneTranscriptBudget(t *testing.T) {
 			env.say(t, env.alice, room.ID, fmt.Sprintf("line %d%s", i, filler), "en", nil)
 		}
 		env.fake.EnqueueKind("report", reportAnswer())
-		_, _ = env.eng.EndScene(ctx, env.alice.ID, room.ID, "en") // the answer's examples are not this scene's: refused, no matter
+		_, _ = env.eng.EndSceneFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en") // the answer's examples are not this scene's: refused, no matter
 		reqs := env.fake.RequestsOfKind("report")
 		if len(reqs) != 1 {
 			t.Fatalf("%d report calls", len(reqs))

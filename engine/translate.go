@@ -10,14 +10,6 @@ type Translation struct {
 	Text      string
 }
 
-// Translate is TranslateFrom the web.
-//
-// Deprecated: a surface calls TranslateFrom with its own Source, which the
-// ledger row keeps.
-func (e *Engine) Translate(ctx context.Context, userID, roomID, messageID int64, locale string) (*Translation, error) {
-	return e.TranslateFrom(ctx, userID, roomID, messageID, SourceWeb, locale)
-}
-
 // TranslateFrom returns messageID, a message of roomID, in locale (see
 // LearnerLanguage), asked for on surface: from the cache when asked before
 // (then it costs nothing and counts nothing), else by a model call of kind

@@ -44,7 +44,7 @@ func TestEveryCallKeepsItsSurface(t *testing.T) {
 		if _, err := env.eng.HintFrom(ctx, env.alice.ID, room.ID, engine.SourceDiscord, "en"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := env.eng.Hint(ctx, env.alice.ID, room.ID, "en"); err != nil { // the web's
+		if _, err := env.eng.HintFrom(ctx, env.alice.ID, room.ID, engine.SourceWeb, "en"); err != nil { // the web's
 			t.Fatal(err)
 		}
 		last, err := env.eng.LastReply(ctx, env.alice.ID, room.ID)

@@ -193,7 +193,7 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 		},
 		"next_steps": []string{"the를 붙이는 때를 연습해 보세요.", "계산할 때 쓰는 표현(카드, 현금)을 연습해 보세요."},
 	}))
-	report, err := srv.eng.EndScene(ctx, u.id, scene.ID, "ko")
+	report, err := srv.eng.EndSceneFrom(ctx, u.id, scene.ID, engine.SourceWeb, "ko")
 	if err != nil {
 		t.Fatal(err)
 	}

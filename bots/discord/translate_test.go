@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/openai/openaifake"
 	"github.com/chatplay/chatplay/engine/sqlstore"
 	"github.com/chatplay/chatplay/engine/sqlstore/sqlstoretest"
@@ -80,7 +81,7 @@ func TestTranslateLast(t *testing.T) {
 		if got := e.ephemeralAnswer(t, m); got != "🌐 번역:\n어서 오세요! \\*\\*환영\\*\\*" {
 			t.Errorf("/translate shows %q", got)
 		}
-		tr, err := e.eng.Translate(context.Background(), e.user(t, alice).ID, r.ID, e.lastReply(t, alice, r.ID).ID, "ko")
+		tr, err := e.eng.TranslateFrom(context.Background(), e.user(t, alice).ID, r.ID, e.lastReply(t, alice, r.ID).ID, engine.SourceDiscord, "ko")
 		if err != nil || tr.Text != "어서 오세요! **환영**" || tr.Language != "ko" {
 			t.Errorf("cached translation = %+v, %v", tr, err)
 		}
@@ -125,7 +126,7 @@ func TestTranslateMessage(t *testing.T) {
 		if got := e.ephemeralAnswer(t, menu(alice, testBotID, "어서 오세요!")); got != "🌐 Translation:\nWelcome!" {
 			t.Errorf("Translate shows %q", got)
 		}
-		tr, err := e.eng.Translate(context.Background(), e.user(t, alice).ID, r.ID, opening.ID, "en")
+		tr, err := e.eng.TranslateFrom(context.Background(), e.user(t, alice).ID, r.ID, opening.ID, engine.SourceDiscord, "en")
 		if err != nil || tr.Text != "Welcome!" || len(e.model.RequestsOfKind("translate")) != 1 {
 			t.Errorf("the opening's cached translation = %+v, %v", tr, err)
 		}

@@ -201,7 +201,7 @@ func TestReportsArePaged(t *testing.T) {
 		var ids []int64
 		for i := 0; i < reportsPage+1; i++ {
 			e.model.EnqueueKind("report", reportAnswer())
-			r, err := e.eng.EndScene(context.Background(), e.user(alice).ID, room.ID, "en")
+			r, err := e.eng.EndSceneFrom(context.Background(), e.user(alice).ID, room.ID, engine.SourceTelegram, "en")
 			if err != nil {
 				t.Fatal(err)
 			}
