@@ -52,7 +52,10 @@ func TestQueues(t *testing.T) {
 			t.Fatalf("jobs ran in the order %v", order)
 		}
 	}
-	// Once done, a key takes max jobs again, and is forgotten afterwards.
+	// Once done, a key takes max jobs again, and is forgotten afterwards. A
+	// job counts against the bound until its goroutine is past it (wg.Done
+	// comes a little before): wait until the keys are forgotten first.
+	waitForgotten(t, q)
 	var again sync.WaitGroup
 	for range max {
 		again.Add(1)
@@ -61,7 +64,14 @@ func TestQueues(t *testing.T) {
 		}
 	}
 	again.Wait()
-	for i := 0; q.Keys() != 0; i++ { // the goroutine forgets its key right after the last job
+	waitForgotten(t, q)
+}
+
+// waitForgotten waits until q holds no key: a key's goroutine forgets it
+// right after its last job.
+func waitForgotten(t *testing.T, q *Queues[string]) {
+	t.Helper()
+	for i := 0; q.Keys() != 0; i++ {
 		if i == 1e7 {
 			t.Fatalf("%d keys still held with nothing to do", q.Keys())
 		}
