@@ -349,6 +349,11 @@ func (e *Engine) streamReply(ctx context.Context, req ModelRequest, reply *Messa
 	}()
 	saver := e.newPartialSaver(ctx, reply) // so that a crash keeps what the user saw
 	onDelta := func(d string) {
+		if ctx.Err() != nil {
+			// The turn is over (its account deleted, Close, the deadline): a
+			// piece the model's stream still hands over reaches no one.
+			return
+		}
 		if content.Len() == 0 {
 			call.TimeToFirstToken = e.now().Sub(start)
 		}
