@@ -33,22 +33,34 @@ func testGallery(t *testing.T, browser context.Context, srv *server) {
 		t.Error("the café card shows no goals")
 	}
 
-	p.choose("#scenario-filter-theme", "health")
-	p.waitJS("the health scenarios", `(() => { const c = [...document.querySelectorAll(".scenario-card")];
-		return c.length > 0 && c.every((e) => e.dataset.theme === "health"); })()`)
-	health := p.count(".scenario-card")
-	if health >= all {
+	// filter picks a filter and waits for the list it asks for: the change
+	// marks the list busy at once, so "not busy" means the newest answer is
+	// shown, never the previous filter's cards still on the page.
+	filter := func(sel, value string) {
+		t.Helper()
+		p.choose(sel, value)
+		p.waitJS("the gallery after "+sel+"="+value, loaded)
+	}
+
+	filter("#scenario-filter-theme", "health")
+	if !eval[bool](p, `(() => { const c = [...document.querySelectorAll(".scenario-card")];
+		return c.length > 0 && c.every((e) => e.dataset.theme === "health"); })()`) {
+		t.Error("the theme filter shows scenarios of other themes, or none")
+	}
+	if health := p.count(".scenario-card"); health >= all {
 		t.Errorf("theme filter: %d of %d", health, all)
 	}
-	p.choose("#scenario-filter-theme", "")
-	p.choose("#scenario-filter-level", "C2")
-	p.waitJS("the C2 scenarios", `(() => { const c = [...document.querySelectorAll(".scenario-card")];
-		return c.length > 0 && c.every((e) => [...e.querySelectorAll(".scenario-levels .badge")].some((b) => b.textContent === "C2")); })()`)
+	filter("#scenario-filter-theme", "")
+	filter("#scenario-filter-level", "C2")
+	if !eval[bool](p, `(() => { const c = [...document.querySelectorAll(".scenario-card")];
+		return c.length > 0 && c.every((e) => [...e.querySelectorAll(".scenario-levels .badge")].some((b) => b.textContent === "C2")); })()`) {
+		t.Error("the level filter shows scenarios without C2, or none")
+	}
 	if n := p.count(".scenario-card"); n >= all {
 		t.Errorf("level filter: %d of %d", n, all)
 	}
-	p.choose("#scenario-filter-level", "")
-	p.choose("#scenario-filter-theme", "daily")
+	filter("#scenario-filter-level", "")
+	filter("#scenario-filter-theme", "daily")
 	p.waitVisible(`.scenario-card[data-scenario-id="cafe-order"]`)
 
 	card := `.scenario-card[data-scenario-id="cafe-order"] `
