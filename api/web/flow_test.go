@@ -225,8 +225,13 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 	if p.cookie("chatplay_access") != "" || p.cookie("chatplay_refresh") != "" {
 		t.Error("auth cookies left after logout")
 	}
+	// The login form shown now is marked: back-navigation stays in this
+	// document, so only a form without the mark is the page the router
+	// draws for the entry before it (after the guard sent it to login).
+	eval[chromedp.Void](p, `document.querySelector("#login-form").dataset.before = "back"`)
 	p.do(chromedp.NavigateBack())
-	p.waitVisible("#login-form")
+	p.waitJS("the login page again, after the back-navigation", `location.hash === "#/login" && `+
+		`(() => { const f = document.querySelector("#login-form"); return !!f && !f.dataset.before && f.getClientRects().length > 0; })()`)
 	if p.count("#room-list, #messages, .nav-user, #logout") != 0 {
 		t.Errorf("after logout, back-navigation shows private content:\n%s", p.bodyText())
 	}
