@@ -32,6 +32,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("older_history", func(t *testing.T) { testOlderHistory(t, browser, sqlite(t)) })
 	t.Run("pending_reply", func(t *testing.T) { testPendingReply(t, browser, sqlite(t)) })
 	t.Run("send_before_history", func(t *testing.T) { testSendBeforeHistory(t, browser, sqlite(t)) })
+	t.Run("reset_while_rereading", func(t *testing.T) { testResetWhileRereading(t, browser, sqlite(t)) })
 	t.Run("languages", func(t *testing.T) { testLanguages(t, browser, sqlite(t)) })
 	t.Run("sse_parser", func(t *testing.T) { testSSEParser(t, browser, sqlite(t)) })
 	t.Run("feedback", func(t *testing.T) { testFeedback(t, browser, sqlite(t)) })

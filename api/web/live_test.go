@@ -85,10 +85,12 @@ func testRoomWatch(t *testing.T, browser context.Context, srv *server) {
 	}
 }
 
-// waitLive waits until the chat page has its history and follows the room.
+// waitLive waits until the chat page has its history, follows the room and
+// is busy with nothing: no turn, no reply being written, no re-read of the
+// history on its way.
 func (p *tab) waitLive() {
 	p.t.Helper()
-	p.waitJS("the live history", `document.querySelector("#messages[data-loaded=true][data-live=true]") !== null`)
+	p.waitJS("the live history", `document.querySelector("#messages[data-loaded=true][data-live=true][aria-busy=false]") !== null`)
 }
 
 // messagesJS lists the chat page's messages as "status|source|text".
