@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,8 +101,8 @@ const messagesJS = `[...document.querySelectorAll("#messages li")].map((li) => `
 // testLiveTurn: a turn played on another surface (Telegram, through the
 // engine as the bot does) streams into the open page as it is written, with
 // its source, and its feedback marker follows; the page's own turn, which
-// its POST stream and the watch both deliver, shows once; a reset elsewhere
-// makes the page re-read the history.
+// its POST stream and the watch both deliver, shows once; a regeneration
+// and a reset elsewhere make the page re-read the history.
 func testLiveTurn(t *testing.T, browser context.Context, srv *server) {
 	u := srv.signup("live")
 	room := srv.practiceRoom(u, engine.RoomInput{})
@@ -163,8 +164,24 @@ func testLiveTurn(t *testing.T, browser context.Context, srv *server) {
 		`"complete|discord|안녕히 계세요.","complete|discord|또 오세요."]`
 	p.waitJS("every turn once, in order", fmt.Sprintf(`JSON.stringify(%s) === %s`, messagesJS, js(want)))
 
-	// A reset elsewhere: the page re-reads the history (an empty room).
+	// A regeneration elsewhere: the page re-reads the history, with the new
+	// reply in place of the old; a correction the learner opened stays open.
 	g.Open()
+	first := "#messages li.msg--user:first-child"
+	p.click(first + " .fb-marker")
+	p.waitVisible(first + " .fb-panel")
+	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"다음에 ", "또 오세요!"}})
+	if _, err := srv.eng.Regenerate(context.Background(), u.id, room.ID, engine.SourceDiscord, nil); err != nil {
+		t.Fatal(err)
+	}
+	want = strings.Replace(want, "complete|discord|또 오세요.", "complete|discord|다음에 또 오세요!", 1)
+	p.waitJS("the regenerated reply in place of the old", fmt.Sprintf(`JSON.stringify(%s) === %s`, messagesJS, js(want)))
+	p.waitLive()
+	if !eval[bool](p, fmt.Sprintf(`(() => { const e = document.querySelector(%s); return !!e && !e.hidden; })()`, js(first+" .fb-panel"))) {
+		t.Error("the correction the learner opened closed when the page read the history again")
+	}
+
+	// A reset elsewhere: the page re-reads the history (an empty room).
 	if err := srv.eng.ResetRoom(context.Background(), u.id, room.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -243,7 +243,9 @@ class Chat {
   // (after a reload event: the history changed, or events were missed),
   // once this page's turn is done, holding events meanwhile. Asked again
   // while it reads, it reads again: the answer on its way may predate what
-  // the new request is about.
+  // the new request is about. A message shown before and after keeps its
+  // view, and with it what the learner opened there (a correction, a
+  // translation) and the button under the pointer.
   resync() {
     this.rereadWanted = true;
     if (this.resyncing) return this.resyncing;
@@ -260,10 +262,15 @@ class Chat {
             api.getRoom(this.room.id, { signal: this.signal })]);
           if (!this.turn && !this.rereadWanted) break;
         }
-        this.views = [];
-        this.list.replaceChildren();
+        const shown = new Map(this.views.filter((v) => v.msg.id).map((v) => [v.msg.id, v]));
+        this.views = page.messages.filter((m) => !this.gone.has(m.id)).map((m) => {
+          const view = shown.get(m.id);
+          if (!view) return new MessageView(m, this.room);
+          view.update(m);
+          return view;
+        });
+        this.list.replaceChildren(...this.views.map((v) => v.el));
         this.cursor = page.next_cursor || '';
-        for (const m of page.messages) if (!this.gone.has(m.id)) this.add(m);
         this.goals.update(room.goals);
         this.refresh();
         this.scrollToEnd();
