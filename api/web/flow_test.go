@@ -149,7 +149,7 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 
 	// Reload: the history is there.
 	p.reload()
-	p.waitVisible("#messages[data-loaded=true]")
+	p.waitLive()
 	if got := p.count("#messages li"); got != 2 {
 		t.Fatalf("after reload, %d messages shown, want 2:\n%s", got, p.bodyText())
 	}

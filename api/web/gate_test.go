@@ -125,7 +125,7 @@ func testSendBeforeHistory(t *testing.T, browser context.Context, srv *server) {
 		t.Errorf("the chat shows\n  %q\nwant\n  %q", got, want)
 	}
 	p.reload()
-	p.waitVisible("#messages[data-loaded=true]")
+	p.waitLive()
 	if got := eval[[]string](p, `[...document.querySelectorAll("#messages li .msg__text")].map(e => e.textContent)`); strings.Join(got, " | ") != strings.Join(want, " | ") {
 		t.Errorf("after a reload the chat shows\n  %q\nwant\n  %q", got, want)
 	}

@@ -37,7 +37,7 @@ func testMessageSources(t *testing.T, browser context.Context, srv *server) {
 	p := newTab(t, browser, srv)
 	p.login(u.email)
 	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
-	p.waitLoaded()
+	p.waitLive()
 	want := []string{
 		"웹에서 안녕|web|Sent on the web|Sent on the web", "echo: 웹에서 안녕|web|Sent on the web|Sent on the web",
 		"텔레그램에서 안녕|telegram|Sent in Telegram|Sent in Telegram", "echo: 텔레그램에서 안녕|telegram|Sent in Telegram|Sent in Telegram",
@@ -86,9 +86,11 @@ func testRoomWatch(t *testing.T, browser context.Context, srv *server) {
 	}
 }
 
-// waitLive waits until the chat page has its history, follows the room and
-// is busy with nothing: no turn, no reply being written, no re-read of the
-// history on its way.
+// waitLive waits until the chat page has its history (in an empty room the
+// list is there but hidden), follows the room and is busy with nothing: no
+// turn, no reply being written, no re-read of the history on its way (which
+// would replace the older pages loaded, and which a test that then holds
+// the history would hold).
 func (p *tab) waitLive() {
 	p.t.Helper()
 	p.waitJS("the live history", `document.querySelector("#messages[data-loaded=true][data-live=true][aria-busy=false]") !== null`)
