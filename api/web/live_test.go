@@ -54,7 +54,9 @@ func testMessageSources(t *testing.T, browser context.Context, srv *server) {
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"네."}})
 	p.fill("#chat-input", "여기서 안녕")
 	p.click("#chat-send")
-	p.waitJS("the reply", fmt.Sprintf(`document.querySelector(%s)?.dataset.status === "complete"`, js(lastReply)))
+	// The reply before it was complete too: only its text tells the new one.
+	p.waitJS("the reply", fmt.Sprintf(`(() => { const e = document.querySelector(%s); `+
+		`return e?.dataset.status === "complete" && e.querySelector(".msg__text").textContent === "네."; })()`, js(lastReply)))
 	got := eval[[]string](p, sourcesJS)
 	if len(got) != 8 || got[6] != "여기서 안녕|web|Sent on the web|Sent on the web" || got[7] != "네.|web|Sent on the web|Sent on the web" {
 		t.Errorf("after a turn here: %q", got)
@@ -154,7 +156,9 @@ func testLiveTurn(t *testing.T, browser context.Context, srv *server) {
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"여기 ", "있습니다."}})
 	p.fill("#chat-input", "하나 주세요.")
 	p.click("#chat-send")
-	p.waitJS("the own turn's feedback", fmt.Sprintf(`document.querySelector(%s)?.dataset.state === "fine"`, js(lastLine+" .fb-marker")))
+	// The line before it was fine too: only its text tells the new one.
+	p.waitJS("the own turn's feedback", fmt.Sprintf(`(() => { const e = document.querySelector(%s); `+
+		`return e?.querySelector(".msg__text").textContent === "하나 주세요." && e.querySelector(".fb-marker").dataset.state === "fine"; })()`, js(lastLine)))
 	// A third turn elsewhere: by the time it shows, every event of the
 	// page's own turn has been applied.
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"또 오세요."}})
