@@ -53,18 +53,20 @@ var maxConns = 4 * runtime.GOMAXPROCS(0)
 // for as long as the pool lives: one. SQLite runs one write transaction at
 // a time anyway (BEGIN IMMEDIATE), and each connection has a page cache of
 // its own, which it drops at its next read after another connection's
-// commit (WAL mode): with several connections under concurrent turns, the
-// pages of every statement were read again (pread) from the WAL and the
-// file. Measured with the load tool on SQLite (docs/benchmarks.md, "One
-// SQLite connection"), one connection against 4 × GOMAXPROCS: the service's
-// CPU per turn about a fifth lower with 8 or 64 users in their own rooms
-// (full windows: 2.10 → 1.47 ms), sqlite3_step 48% → 33% of the profile and
-// pread gone from it; two connections fell in between. The price: a long
-// read now delays every other statement (the turn's reads are indexed and
-// short), and a caller must never use the pool while it holds the
-// connection (a transaction, or rows not yet closed): it would wait for
-// ever. TestOneSQLiteConnection plays concurrent turns, watchers, history
-// reads and recovery sweeps on it.
+// commit (WAL mode): with 4 × GOMAXPROCS connections under concurrent
+// turns, the pages of every statement were read again (pread). Measured
+// with the load tool, alternated runs against 4 × GOMAXPROCS (docs/
+// benchmarks.md, "One SQLite connection"): the service's CPU per turn fell
+// by 22–27% with 8 or 64 users in their own rooms (full windows: 1.75 →
+// 1.27 ms), throughput rose 6–26%, p99 no worse; sqlite3_step went from 44%
+// to 35% of the profile and pread from 6.4% to 0.2%. Two connections fell
+// in between. Where turns already ran one at a time (8 senders in one room)
+// nothing was gained, and waiting for the connection cost a few percent.
+// The price: a long read delays every other statement (the turn's reads
+// are indexed and short), and a caller must never use the pool while it
+// holds the connection (a transaction, or rows not yet closed): it would
+// wait for ever. TestOneSQLiteConnection plays concurrent turns, watchers,
+// history reads and recovery sweeps on it.
 const sqliteConns = 1
 
 // PoolConfig bounds how long PostgreSQL connections stay in a pool, so that
