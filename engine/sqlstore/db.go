@@ -43,11 +43,31 @@ const (
 // SQLITE_BUSY when it would upgrade a read lock that another writer holds.
 const sqliteParams = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
 
-// maxConns bounds each pool, and is also how many idle connections it keeps
-// (database/sql keeps 2 by default, so that bursts would open and close
-// connections, running the SQLite pragmas each time): 4 per usable CPU, as
-// bun's documentation advises.
+// maxConns bounds each PostgreSQL pool, and is also how many idle
+// connections it keeps (database/sql keeps 2 by default, so that bursts
+// would open and close connections): 4 per usable CPU, as bun's
+// documentation advises. A SQLite pool holds sqliteConns.
 var maxConns = 4 * runtime.GOMAXPROCS(0)
+
+// sqliteConns is how many connections the pool of a SQLite file holds, open
+// for as long as the pool lives: one. SQLite runs one write transaction at
+// a time anyway (BEGIN IMMEDIATE), and each connection has a page cache of
+// its own, which it drops at its next read after another connection's
+// commit (WAL mode): with 4 × GOMAXPROCS connections under concurrent
+// turns, the pages of every statement were read again (pread). Measured
+// with the load tool, alternated runs against 4 × GOMAXPROCS (docs/
+// benchmarks.md, "One SQLite connection"): the service's CPU per turn fell
+// by 22–27% with 8 or 64 users in their own rooms (full windows: 1.75 →
+// 1.27 ms), throughput rose 6–26%, p99 no worse; sqlite3_step went from 44%
+// to 35% of the profile and pread from 6.4% to 0.2%. Two connections fell
+// in between. Where turns already ran one at a time (8 senders in one room)
+// nothing was gained, and waiting for the connection cost a few percent.
+// The price: a long read delays every other statement (the turn's reads
+// are indexed and short), and a caller must never use the pool while it
+// holds the connection (a transaction, or rows not yet closed): it would
+// wait for ever. TestOneSQLiteConnection plays concurrent turns, watchers,
+// history reads and recovery sweeps on it.
+const sqliteConns = 1
 
 // PoolConfig bounds how long PostgreSQL connections stay in a pool, so that
 // connections a server, a proxy or a firewall dropped while idle are
@@ -154,8 +174,8 @@ func openSQLite(path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqldb.SetMaxOpenConns(maxConns)
-	sqldb.SetMaxIdleConns(maxConns)
+	sqldb.SetMaxOpenConns(sqliteConns)
+	sqldb.SetMaxIdleConns(sqliteConns)
 	return sqldb, nil
 }
 

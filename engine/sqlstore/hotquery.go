@@ -63,9 +63,9 @@ type hotStmts struct {
 
 // warmHot prepares every hot query on db's pool (SQLite only) that its
 // schema allows, so that transactions find them prepared: a transaction
-// must not wait for a second connection to prepare a statement (with every
-// other connection waiting for its write lock, it would wait for ever, and
-// an in-memory database has one connection). Open and Migrate call it.
+// must not wait for a second connection to prepare a statement (a SQLite
+// pool has one connection, sqliteConns, which the transaction holds). Open
+// and Migrate call it.
 func (db *DB) warmHot(ctx context.Context) {
 	if db.dialect != DialectSQLite {
 		return
