@@ -30,10 +30,9 @@ func readyz(addr string) (int, map[string]any) {
 // the model without a key not configured.
 func TestServeShowsBotsInReadiness(t *testing.T) {
 	dc := discordfake.New(t)
-	addr := freeAddr(t)
 	const token = "123456:UNREACHABLE-token"
 	vars := map[string]string{
-		"CHATPLAY_SERVER_ADDR":            addr,
+		"CHATPLAY_SERVER_ADDR":            anyAddr,
 		"CHATPLAY_DATABASE_URL":           "sqlite:" + filepath.Join(t.TempDir(), "ready.db"),
 		"CHATPLAY_TELEGRAM_TOKEN":         token,
 		"CHATPLAY_TELEGRAM_API_URL":       "http://" + freeAddr(t), // nothing listens there
@@ -46,6 +45,7 @@ func TestServeShowsBotsInReadiness(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
+	addr := waitServing(t, &logs, done)
 
 	var status int
 	var body map[string]any
