@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 const goodSecret = "0123456789abcdef0123456789abcdef" // 32 bytes
@@ -97,12 +96,7 @@ func TestServeNeverLogsTheJWTSecret(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
-	for range 200 {
-		if strings.Contains(logs.String(), "chatplay is serving") {
-			break
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
+	waitServing(t, &logs, done)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
