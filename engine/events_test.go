@@ -411,3 +411,28 @@ func TestWatchRoomReplayBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestWatchRoomEndsWithTheAccount: deleting an account ends the watches of
+// its rooms with a reload (the rooms are gone), instead of leaving them
+// open on rooms that will never change again.
+func TestWatchRoomEndsWithTheAccount(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		env := newEnv(t, db, nil)
+		room := env.newRoom(t, env.alice)
+		ctx := context.Background()
+		w, err := env.eng.WatchRoom(ctx, env.alice.ID, room.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		if evs := readUntil(t, w, isKind(engine.RoomEventReady)); len(evs) != 1 {
+			t.Fatalf("before: %v, want ready alone", kindsOf(evs))
+		}
+		if err := env.eng.DeleteUser(ctx, env.alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		if evs := readUntil(t, w, func(engine.RoomEvent) bool { return false }); len(evs) != 1 || evs[0].Kind != engine.RoomEventReload {
+			t.Fatalf("after the account was deleted: %v, want reload, then the end", kindsOf(evs))
+		}
+	})
+}

@@ -190,11 +190,39 @@ func (e *Engine) SetUserLocale(ctx context.Context, userID int64, locale string)
 
 // DeleteUser deletes a user and everything it owns: identities, rooms,
 // messages, bindings and usage.
-// A turn of the user in flight in this process stops.
+// A turn of the user in flight in this process stops, and the watchers of
+// its rooms, in every process, get a reload (and find the rooms gone).
 func (e *Engine) DeleteUser(ctx context.Context, id int64) error {
+	rooms, err := e.roomIDs(ctx, id)
+	if err != nil {
+		return err
+	}
 	if err := e.store.DeleteUser(ctx, id); err != nil {
 		return notFound(err, "User")
 	}
 	e.stopUserTurns(id)
+	for _, roomID := range rooms {
+		e.events.reload(roomID)
+	}
 	return nil
+}
+
+// roomIDs returns the ids of every room userID owns (more than
+// Limits.MaxRoomsPerUser after a link merged a bot user's rooms in).
+func (e *Engine) roomIDs(ctx context.Context, userID int64) ([]int64, error) {
+	const page = 200
+	var ids []int64
+	for before := int64(0); ; {
+		rooms, err := e.store.ListRooms(ctx, userID, before, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rooms {
+			ids = append(ids, r.ID)
+		}
+		if len(rooms) < page {
+			return ids, nil
+		}
+		before = rooms[len(rooms)-1].ID
+	}
 }

@@ -292,11 +292,16 @@ func (p *tab) location() string {
 	return s
 }
 
-// open navigates to a route of the web app, e.g. "/#/rooms".
+// open navigates to a route of the web app, e.g. "/#/rooms", in a new
+// document. Most routes differ from the one shown only in the hash, and
+// going there straight would keep the document: the page shown would stay
+// until the router replaced it, and a wait for something it shows too (a
+// loaded history, an error) would be met by it. By way of about:blank
+// every route opens from nothing.
 func (p *tab) open(path string) {
 	p.t.Helper()
 	p.checkProblems()
-	p.do(chromedp.Navigate(p.srv.url + path))
+	p.do(chromedp.Navigate("about:blank"), chromedp.Navigate(p.srv.url+path))
 }
 
 // reload reloads the page, after checking the document it leaves.

@@ -32,6 +32,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("older_history", func(t *testing.T) { testOlderHistory(t, browser, sqlite(t)) })
 	t.Run("pending_reply", func(t *testing.T) { testPendingReply(t, browser, sqlite(t)) })
 	t.Run("send_before_history", func(t *testing.T) { testSendBeforeHistory(t, browser, sqlite(t)) })
+	t.Run("reset_while_rereading", func(t *testing.T) { testResetWhileRereading(t, browser, sqlite(t)) })
 	t.Run("languages", func(t *testing.T) { testLanguages(t, browser, sqlite(t)) })
 	t.Run("sse_parser", func(t *testing.T) { testSSEParser(t, browser, sqlite(t)) })
 	t.Run("feedback", func(t *testing.T) { testFeedback(t, browser, sqlite(t)) })
@@ -148,7 +149,7 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 
 	// Reload: the history is there.
 	p.reload()
-	p.waitVisible("#messages[data-loaded=true]")
+	p.waitLive()
 	if got := p.count("#messages li"); got != 2 {
 		t.Fatalf("after reload, %d messages shown, want 2:\n%s", got, p.bodyText())
 	}
@@ -225,8 +226,13 @@ func testFlow(t *testing.T, browser context.Context, srv *server) {
 	if p.cookie("chatplay_access") != "" || p.cookie("chatplay_refresh") != "" {
 		t.Error("auth cookies left after logout")
 	}
+	// The login form shown now is marked: back-navigation stays in this
+	// document, so only a form without the mark is the page the router
+	// draws for the entry before it (after the guard sent it to login).
+	eval[chromedp.Void](p, `document.querySelector("#login-form").dataset.before = "back"`)
 	p.do(chromedp.NavigateBack())
-	p.waitVisible("#login-form")
+	p.waitJS("the login page again, after the back-navigation", `location.hash === "#/login" && `+
+		`(() => { const f = document.querySelector("#login-form"); return !!f && !f.dataset.before && f.getClientRects().length > 0; })()`)
 	if p.count("#room-list, #messages, .nav-user, #logout") != 0 {
 		t.Errorf("after logout, back-navigation shows private content:\n%s", p.bodyText())
 	}

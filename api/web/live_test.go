@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func testMessageSources(t *testing.T, browser context.Context, srv *server) {
 	p := newTab(t, browser, srv)
 	p.login(u.email)
 	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
-	p.waitLoaded()
+	p.waitLive()
 	want := []string{
 		"웹에서 안녕|web|Sent on the web|Sent on the web", "echo: 웹에서 안녕|web|Sent on the web|Sent on the web",
 		"텔레그램에서 안녕|telegram|Sent in Telegram|Sent in Telegram", "echo: 텔레그램에서 안녕|telegram|Sent in Telegram|Sent in Telegram",
@@ -53,7 +54,9 @@ func testMessageSources(t *testing.T, browser context.Context, srv *server) {
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"네."}})
 	p.fill("#chat-input", "여기서 안녕")
 	p.click("#chat-send")
-	p.waitJS("the reply", fmt.Sprintf(`document.querySelector(%s)?.dataset.status === "complete"`, js(lastReply)))
+	// The reply before it was complete too: only its text tells the new one.
+	p.waitJS("the reply", fmt.Sprintf(`(() => { const e = document.querySelector(%s); `+
+		`return e?.dataset.status === "complete" && e.querySelector(".msg__text").textContent === "네."; })()`, js(lastReply)))
 	got := eval[[]string](p, sourcesJS)
 	if len(got) != 8 || got[6] != "여기서 안녕|web|Sent on the web|Sent on the web" || got[7] != "네.|web|Sent on the web|Sent on the web" {
 		t.Errorf("after a turn here: %q", got)
@@ -85,10 +88,14 @@ func testRoomWatch(t *testing.T, browser context.Context, srv *server) {
 	}
 }
 
-// waitLive waits until the chat page has its history and follows the room.
+// waitLive waits until the chat page has its history (in an empty room the
+// list is there but hidden), follows the room and is busy with nothing: no
+// turn, no reply being written, no re-read of the history on its way (which
+// would replace the older pages loaded, and which a test that then holds
+// the history would hold).
 func (p *tab) waitLive() {
 	p.t.Helper()
-	p.waitJS("the live history", `document.querySelector("#messages[data-loaded=true][data-live=true]") !== null`)
+	p.waitJS("the live history", `document.querySelector("#messages[data-loaded=true][data-live=true][aria-busy=false]") !== null`)
 }
 
 // messagesJS lists the chat page's messages as "status|source|text".
@@ -98,8 +105,8 @@ const messagesJS = `[...document.querySelectorAll("#messages li")].map((li) => `
 // testLiveTurn: a turn played on another surface (Telegram, through the
 // engine as the bot does) streams into the open page as it is written, with
 // its source, and its feedback marker follows; the page's own turn, which
-// its POST stream and the watch both deliver, shows once; a reset elsewhere
-// makes the page re-read the history.
+// its POST stream and the watch both deliver, shows once; a regeneration
+// and a reset elsewhere make the page re-read the history.
 func testLiveTurn(t *testing.T, browser context.Context, srv *server) {
 	u := srv.signup("live")
 	room := srv.practiceRoom(u, engine.RoomInput{})
@@ -149,7 +156,9 @@ func testLiveTurn(t *testing.T, browser context.Context, srv *server) {
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"여기 ", "있습니다."}})
 	p.fill("#chat-input", "하나 주세요.")
 	p.click("#chat-send")
-	p.waitJS("the own turn's feedback", fmt.Sprintf(`document.querySelector(%s)?.dataset.state === "fine"`, js(lastLine+" .fb-marker")))
+	// The line before it was fine too: only its text tells the new one.
+	p.waitJS("the own turn's feedback", fmt.Sprintf(`(() => { const e = document.querySelector(%s); `+
+		`return e?.querySelector(".msg__text").textContent === "하나 주세요." && e.querySelector(".fb-marker").dataset.state === "fine"; })()`, js(lastLine)))
 	// A third turn elsewhere: by the time it shows, every event of the
 	// page's own turn has been applied.
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"또 오세요."}})
@@ -161,8 +170,24 @@ func testLiveTurn(t *testing.T, browser context.Context, srv *server) {
 		`"complete|discord|안녕히 계세요.","complete|discord|또 오세요."]`
 	p.waitJS("every turn once, in order", fmt.Sprintf(`JSON.stringify(%s) === %s`, messagesJS, js(want)))
 
-	// A reset elsewhere: the page re-reads the history (an empty room).
+	// A regeneration elsewhere: the page re-reads the history, with the new
+	// reply in place of the old; a correction the learner opened stays open.
 	g.Open()
+	first := "#messages li.msg--user:first-child"
+	p.click(first + " .fb-marker")
+	p.waitVisible(first + " .fb-panel")
+	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"다음에 ", "또 오세요!"}})
+	if _, err := srv.eng.Regenerate(context.Background(), u.id, room.ID, engine.SourceDiscord, nil); err != nil {
+		t.Fatal(err)
+	}
+	want = strings.Replace(want, "complete|discord|또 오세요.", "complete|discord|다음에 또 오세요!", 1)
+	p.waitJS("the regenerated reply in place of the old", fmt.Sprintf(`JSON.stringify(%s) === %s`, messagesJS, js(want)))
+	p.waitLive()
+	if !eval[bool](p, fmt.Sprintf(`(() => { const e = document.querySelector(%s); return !!e && !e.hidden; })()`, js(first+" .fb-panel"))) {
+		t.Error("the correction the learner opened closed when the page read the history again")
+	}
+
+	// A reset elsewhere: the page re-reads the history (an empty room).
 	if err := srv.eng.ResetRoom(context.Background(), u.id, room.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func testXSS(t *testing.T, browser context.Context, srv *server) {
 
 	// The same from history, and in the room list.
 	p.reload()
-	p.waitVisible("#messages[data-loaded=true]")
+	p.waitLive()
 	if got := p.text(lastReply + " .msg__text"); got != replyPayload {
 		t.Errorf("from history the reply shows %q", got)
 	}
@@ -145,7 +145,7 @@ func testOlderHistory(t *testing.T, browser context.Context, srv *server) {
 	p := newTab(t, browser, srv)
 	p.login(u.email)
 	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
-	p.waitVisible("#messages[data-loaded=true]")
+	p.waitLive()
 	if got := p.count("#messages li"); got != 30 {
 		t.Fatalf("%d messages shown at first, want the newest 30", got)
 	}

@@ -32,13 +32,6 @@ func (s *server) practiceRoom(u apiUser, in engine.RoomInput) *engine.Room {
 	return r
 }
 
-// waitLoaded waits until the chat page has its history (in an empty room
-// the list is there but hidden).
-func (p *tab) waitLoaded() {
-	p.t.Helper()
-	p.waitJS("the history", `document.querySelector("#messages[data-loaded=true]") !== null`)
-}
-
 // lastLine is the selector of the newest learner line on the chat page, once
 // its reply is there.
 const lastLine = "#messages li.msg--user:nth-last-child(2)"
@@ -54,7 +47,7 @@ func testFeedback(t *testing.T, browser context.Context, srv *server) {
 	p := newTab(t, browser, srv)
 	p.login(u.email)
 	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
-	p.waitLoaded()
+	p.waitLive()
 	p.waitText("#room-info-level", "B1")
 	p.waitText("#room-info-feedback", "Corrections on")
 
@@ -117,7 +110,7 @@ func testFeedback(t *testing.T, browser context.Context, srv *server) {
 
 	// From history: the same markers, and the panel opens the same.
 	p.reload()
-	p.waitLoaded()
+	p.waitLive()
 	p.waitJS("markers from history", `[...document.querySelectorAll("#messages .fb-marker")].map((m) => m.dataset.state).join() === "corrected,fine"`)
 	p.click("#messages li.msg--user .fb-marker")
 	p.waitText("#messages li.msg--user .fb-diff__better ins", "마음에 들어요")
@@ -131,7 +124,7 @@ func testFeedback(t *testing.T, browser context.Context, srv *server) {
 		{"kind": "spelling", "original": "줘세요", "better": "주세요", "explanation": "주다 + -세요 = 주세요."}}, "note": ""}))
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"네, 여기요."}})
 	p.open(fmt.Sprintf("/#/rooms/%d", hidden.ID))
-	p.waitLoaded()
+	p.waitLive()
 	p.waitText("#room-info-feedback", "Corrections hidden")
 	p.fill("#chat-input", "물 줘세요.")
 	p.click("#chat-send")
@@ -147,7 +140,7 @@ func testFeedback(t *testing.T, browser context.Context, srv *server) {
 	quiet := srv.practiceRoom(u, engine.RoomInput{Feedback: &off})
 	srv.fake.Enqueue(openaifake.Reply{Chunks: []string{"네."}})
 	p.open(fmt.Sprintf("/#/rooms/%d", quiet.ID))
-	p.waitLoaded()
+	p.waitLive()
 	p.waitText("#room-info-feedback", "Corrections off")
 	p.fill("#chat-input", "안녕하세요.")
 	p.click("#chat-send")
@@ -165,7 +158,7 @@ func testHint(t *testing.T, browser context.Context, srv *server) {
 	p := newTab(t, browser, srv)
 	p.login(u.email)
 	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
-	p.waitLoaded()
+	p.waitLive()
 
 	srv.fake.EnqueueKind("hint", openaifake.JSON(map[string]any{"lines": []map[string]any{
 		{"text": "아이스 아메리카노 주세요.", "translation": "An iced americano, please."},
@@ -204,7 +197,7 @@ func testTranslate(t *testing.T, browser context.Context, srv *server) {
 	p.login(u.email)
 	p.choose("#lang-select", "ja")
 	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
-	p.waitLoaded()
+	p.waitLive()
 	if p.count("#messages li.msg--user .msg__translate") != 0 {
 		t.Error("a learner line has Translate")
 	}

@@ -101,7 +101,7 @@ func testGoals(t *testing.T, browser context.Context, srv *server) {
 	p := newTab(t, browser, srv)
 	p.login(u.email)
 	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
-	p.waitLoaded()
+	p.waitLive()
 	p.waitText("#goals-count", "0/2")
 	if got := p.text(`#goals-list li:nth-child(2) .goal__text`); got != "Ask for the Wi-Fi password <b>now</b>" {
 		t.Errorf("goal text = %q", got)
@@ -131,7 +131,7 @@ func testGoals(t *testing.T, browser context.Context, srv *server) {
 
 	// From the room resource after a reload: the same ticks.
 	p.reload()
-	p.waitLoaded()
+	p.waitLive()
 	p.waitText("#goals-count", "2/2")
 	p.waitVisible("#goals-done")
 }
@@ -165,7 +165,7 @@ func testReport(t *testing.T, browser context.Context, srv *server) {
 	p := newTab(t, browser, srv)
 	p.login(u.email)
 	p.open(fmt.Sprintf("/#/rooms/%d", room.ID))
-	p.waitLoaded()
+	p.waitLive()
 	if !eval[bool](p, `document.querySelector("#chat-end").disabled`) {
 		t.Error("End scene is enabled before the learner said anything")
 	}

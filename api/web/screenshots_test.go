@@ -116,7 +116,7 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	srv.fake.EnqueueKind("feedback", openaifake.JSON(map[string]any{"corrected": "카드로 계산해도 되죠?", "items": []any{}, "note": "자연스러워요!"}))
 	srv.fake.Enqueue(openaifake.Reply{Chunks: openaifake.SplitWords("물론이죠! 오늘은 카드 결제도 되고, 스탬프도 찍어 드려요. 케이크도 한 조각 같이 드릴까요?"), Hold: hold, HoldAfter: 5})
 	p.open(fmt.Sprintf("/#/rooms/%d", cafe.ID))
-	p.waitVisible("#messages[data-loaded=true]")
+	p.waitLive()
 	p.fill("#chat-input", "카드로 계산해도 되죠?")
 	p.click("#chat-send")
 	select {
@@ -133,14 +133,14 @@ func testScreenshots(t *testing.T, browser context.Context, srv *server) {
 	p.waitJS("the complete reply", `document.querySelector("#messages li.msg--assistant:last-child")?.dataset.status === "complete"`)
 	p.do(chromedp.EmulateViewport(390, 780, chromedp.EmulateScale(2), chromedp.EmulateMobile))
 	p.reload()
-	p.waitVisible("#messages[data-loaded=true]")
+	p.waitLive()
 	p.shoot("chat-phone.png")
 
 	// The practice layer: a line corrected by the coach, its panel open,
 	// and a bot line translated into the learner's language.
 	p.do(chromedp.EmulateViewport(1200, 1100))
 	p.open(fmt.Sprintf("/#/rooms/%d", interview.ID))
-	p.waitVisible("#messages[data-loaded=true]")
+	p.waitLive()
 	srv.fake.EnqueueKind("translate", openaifake.JSON(map[string]any{"text": "저도 반갑습니다. 앉으세요. 자기소개를 조금 해 주시겠어요?"}))
 	p.click(lastReply + " .msg__translate")
 	p.waitText(lastReply+" .msg__translation", "자기소개")

@@ -36,6 +36,7 @@ class ConnectedApps {
   constructor(signal) {
     this.signal = signal;
     this.expiryTimer = 0;
+    this.asked = 0; // the newest load of the list
     this.list = h('ul', { class: 'identities', id: 'identities', 'aria-busy': 'true' });
     this.empty = h('p', { class: 'empty empty--small', id: 'identities-empty', hidden: true }, t('apps.none'));
     this.listAlert = alertBox();
@@ -87,18 +88,24 @@ class ConnectedApps {
     window.removeEventListener('focus', this.onFocus);
   }
 
-  // load reads the account's identities (GET /auth/me) and lists them.
+  // load reads the account's identities (GET /auth/me) and lists them. Of
+  // loads that overlap (the window came back into focus while a link was
+  // made), the newest one's answer is shown: an older one may predate the
+  // change.
   async load() {
+    const mine = ++this.asked;
+    this.list.setAttribute('aria-busy', 'true');
     try {
       const { user } = await api.me({ signal: this.signal });
+      if (mine !== this.asked) return;
       const me = currentUser();
       if (me) me.identities = user.identities;
       this.show(user.identities || []);
       showAlert(this.listAlert, '');
     } catch (err) {
-      if (!this.signal.aborted) showAlert(this.listAlert, errorText(err));
+      if (!this.signal.aborted && mine === this.asked) showAlert(this.listAlert, errorText(err));
     } finally {
-      this.list.setAttribute('aria-busy', 'false');
+      if (mine === this.asked) this.list.setAttribute('aria-busy', 'false');
     }
   }
 

@@ -53,7 +53,12 @@ class Chat {
     this.held = [];
     this.live = new Set(); // replies whose reply_started came on the watch's connection: their deltas apply
     this.turn = null; // a promise while a turn of this page runs, until its reply is done
-    this.resyncing = null;
+    this.resyncing = null; // a promise while the history is read again
+    this.rereadWanted = false; // a re-read was asked for since the last one began
+    // Messages this page removed (the replies a regeneration replaced, a
+    // reset's whole conversation): ids are never reused, so an event about
+    // one, which a watch that lags behind may still bring, is not news.
+    this.gone = new Set();
     this.loadBegun = false;
     // A turn started before the history has loaded (a quick first line)
     // shows at once but is sent only once the history is in place, so that
@@ -122,7 +127,14 @@ class Chat {
       onReady: ({ resumed }) => {
         this.list.dataset.live = 'true'; // following the room (tests wait for it)
         if (!this.loadBegun) firstReady();
-        else if (!resumed) this.resync(); // after a reload, or up only after the history
+        else if (!resumed) { // after a reload, or up only after the history
+          // The history is read again, after now: what earlier connections
+          // brought and is still held is older than that, and may be about
+          // messages gone since (a regeneration, a reset).
+          const at = this.held.findLastIndex(([type]) => type === 'connect');
+          if (at > 0) this.held.splice(0, at);
+          this.resync();
+        }
       },
       onEvent: (type, data) => this.onWatch(type, data),
       onGone: () => { this.list.dataset.live = 'false'; },
@@ -215,7 +227,7 @@ class Chat {
   // stored yet counts, by its text), else in a new one at the end. It returns
   // the view, or null when msg is older than what the view shows.
   upsert(msg) {
-    if (!msg?.id) return null;
+    if (!msg?.id || this.gone.has(msg.id)) return null;
     if (msg.role === 'user' && this.room.feedback && !msg.feedback) msg = { ...msg, feedback: { status: 'pending', items: [] } };
     const view = this.byID(msg.id)
       || (msg.role === 'user' ? this.views.find((v) => !v.msg.id && v.msg.status === 'sending' && v.msg.content === msg.content) : undefined);
@@ -229,8 +241,13 @@ class Chat {
 
   // resync re-reads the newest page of the history and the room's goals
   // (after a reload event: the history changed, or events were missed),
-  // once this page's turn is done, holding events meanwhile.
+  // once this page's turn is done, holding events meanwhile. Asked again
+  // while it reads, it reads again: the answer on its way may predate what
+  // the new request is about. A message shown before and after keeps its
+  // view, and with it what the learner opened there (a correction, a
+  // translation) and the button under the pointer.
   resync() {
+    this.rereadWanted = true;
     if (this.resyncing) return this.resyncing;
     this.holds++;
     this.resyncing = (async () => {
@@ -239,15 +256,21 @@ class Chat {
         let page, room;
         for (;;) {
           while (this.turn) await this.turn;
+          this.rereadWanted = false;
           [page, { room }] = await Promise.all([
             api.listMessages(this.room.id, '', PAGE, { signal: this.signal }),
             api.getRoom(this.room.id, { signal: this.signal })]);
-          if (!this.turn) break;
+          if (!this.turn && !this.rereadWanted) break;
         }
-        this.views = [];
-        this.list.replaceChildren();
+        const shown = new Map(this.views.filter((v) => v.msg.id).map((v) => [v.msg.id, v]));
+        this.views = page.messages.filter((m) => !this.gone.has(m.id)).map((m) => {
+          const view = shown.get(m.id);
+          if (!view) return new MessageView(m, this.room);
+          view.update(m);
+          return view;
+        });
+        this.list.replaceChildren(...this.views.map((v) => v.el));
         this.cursor = page.next_cursor || '';
-        for (const m of page.messages) this.add(m);
         this.goals.update(room.goals);
         this.refresh();
         this.scrollToEnd();
@@ -256,8 +279,10 @@ class Chat {
       } finally {
         this.resyncing = null;
         this.unhold();
+        this.showBusy();
       }
     })();
+    this.showBusy();
     return this.resyncing;
   }
 
@@ -296,7 +321,13 @@ class Chat {
     this.send.disabled = busy;
     this.hints.button.disabled = busy || this.hints.asking;
     this.empty.querySelector('button').disabled = busy;
-    this.list.setAttribute('aria-busy', String(busy));
+    this.showBusy();
+  }
+
+  // showBusy marks the list busy while a turn runs, a reply is being
+  // written, or the history is read again (tests wait for it).
+  showBusy() {
+    this.list.setAttribute('aria-busy', String(this.blocked() || this.resyncing !== null));
   }
 
   atEnd() {
@@ -443,7 +474,9 @@ class Chat {
   // regeneration replaces them.
   dropLastReplies() {
     while (this.views.length > 0 && this.views.at(-1).msg.role === 'assistant') {
-      this.views.pop().el.remove();
+      const view = this.views.pop();
+      if (view.msg.id) this.gone.add(view.msg.id);
+      view.el.remove();
     }
   }
 
@@ -466,6 +499,8 @@ class Chat {
     this.refresh();
     try {
       await api.resetRoom(this.room.id);
+      for (const v of this.views) if (v.msg.id) this.gone.add(v.msg.id);
+      this.rereadWanted = true; // a re-read on its way may predate the reset
       this.views = [];
       this.cursor = '';
       this.list.replaceChildren();
