@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatplay/chatplay/bots/connect/connecttest"
 	"github.com/chatplay/chatplay/bots/discord/discordfake"
 )
 
@@ -35,7 +36,7 @@ func TestServeShowsBotsInReadiness(t *testing.T) {
 		"CHATPLAY_SERVER_ADDR":            anyAddr,
 		"CHATPLAY_DATABASE_URL":           "sqlite:" + filepath.Join(t.TempDir(), "ready.db"),
 		"CHATPLAY_TELEGRAM_TOKEN":         token,
-		"CHATPLAY_TELEGRAM_API_URL":       "http://" + freeAddr(t), // nothing listens there
+		"CHATPLAY_TELEGRAM_API_URL":       "http://" + connecttest.NewPort(t).Addr(), // refuses connections
 		"CHATPLAY_DISCORD_TOKEN":          "discord-test-token",
 		"CHATPLAY_DISCORD_APPLICATION_ID": "1100000000000000001",
 		"CHATPLAY_DISCORD_API_URL":        dc.URL(),

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -38,21 +37,9 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// freeAddr returns an address nothing listens on now. Only for an address
-// that must refuse connections: a port closed here may be anyone's again
-// at once, so a server of the test listens on anyAddr and tells its port
-// (loggedAddr, waitServing).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// anyAddr is a listen address whose port the system picks.
+// anyAddr is a listen address whose port the system picks: a server of the
+// tests listens on it and tells its port (loggedAddr, waitServing). A port
+// found free and handed over would be anyone's until the server listened.
 const anyAddr = "127.0.0.1:0"
 
 // addrAttr finds the addr attribute of a log line, text or JSON.
