@@ -142,7 +142,8 @@ func needsCoach(room *Room, line *Message) bool {
 // feedback off), which answered botLine. The coach runs on its
 // own goroutine, counted in flight (Close waits for it), on a context that
 // outlives ctx's cancellation and that Coach.Timeout, Close and the deletion
-// of the account end.
+// of the account end (Coach.Timeout all but the pending row's write: see
+// coach).
 //
 // With feedback on, the coach's one call gives the feedback and, when the
 // room has open goals, the goals the line achieved. With feedback off and
@@ -162,21 +163,23 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 	// The turn that calls this is itself in flight, so the count is above
 	// zero and this Add may race Close's Wait (see sync.WaitGroup).
 	e.inflight.Add(1)
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.Coach.Timeout)
+	life, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stopOnClose := context.AfterFunc(e.life, cancel)
-	work, untrack := e.trackTurn(work, userID)
+	life, untrack := e.trackTurn(life, userID)
+	work, cancelWork := context.WithTimeout(life, e.cfg.Coach.Timeout)
 	go func() {
 		defer e.inflight.Done()
 		defer close(run.done)
 		defer cancel()
 		defer stopOnClose()
 		defer untrack()
+		defer cancelWork()
 		if !run.feedback {
 			close(run.created) // no pending row to write
 			run.set(nil, e.checkGoalsOnly(work, room, userID, line, botLine))
 			return
 		}
-		fb := e.coach(work, room, userID, line, botLine, run.created)
+		fb := e.coach(life, work, room, userID, line, botLine, run.created)
 		run.set(fb, fb.Goals)
 	}()
 	return run
@@ -191,12 +194,21 @@ func (e *Engine) startCoach(ctx context.Context, room *Room, userID int64, line 
 // before this write leaves the line without feedback; a crash after it
 // leaves it pending until the recovery sweep (RecoverPending).
 //
+// The coach works on ctx, which Coach.Timeout ends; life, its parent, ends
+// only with Close or the account's deletion. The pending row is written on
+// life (within aidSaveTimeout): Coach.Timeout bounds the coach's answer, and
+// a write it cut would leave the line with no feedback at all, or pending
+// (written, though the write said it failed) while the coach says
+// unavailable.
+//
 // created is closed once the pending row's write has ended.
-func (e *Engine) coach(ctx context.Context, room *Room, userID int64, line *Message, botLine string, created chan<- struct{}) *Feedback {
+func (e *Engine) coach(life, ctx context.Context, room *Room, userID int64, line *Message, botLine string, created chan<- struct{}) *Feedback {
 	goals := copyGoals(room.Goals)
-	line.Feedback.Language = e.learnerLanguage(ctx, userID, line.Feedback.Language) // line is the coach's own copy
+	write, cancelWrite := context.WithTimeout(life, aidSaveTimeout)
+	line.Feedback.Language = e.learnerLanguage(write, userID, line.Feedback.Language) // line is the coach's own copy
 	pending := &Feedback{MessageID: line.ID, Status: FeedbackPending, Items: []FeedbackItem{}, Language: line.Feedback.Language, Goals: goals}
-	err := e.store.CreateFeedback(ctx, pending)
+	err := e.store.CreateFeedback(write, pending)
+	cancelWrite()
 	close(created)
 	e.events.stored(room.ID)
 	defer e.events.stored(room.ID) // the feedback settled, the goals achieved

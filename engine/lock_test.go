@@ -52,11 +52,14 @@ func TestMemoryLockerFIFOAndCleanup(t *testing.T) {
 	waitForWaiters(t, l, 1, 0)
 }
 
+// waitForWaiters waits until room has n users (holders and waiters), for
+// at most 10 s: a bound on failure only.
 func waitForWaiters(t *testing.T, l *MemoryLocker, room int64, n int) {
 	t.Helper()
-	for range 1000 {
+	got := 0
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		l.mu.Lock()
-		got := 0
+		got = 0
 		if rl := l.rooms[room]; rl != nil {
 			got = rl.users
 		}
@@ -64,9 +67,8 @@ func waitForWaiters(t *testing.T, l *MemoryLocker, room int64, n int) {
 		if got == n {
 			return
 		}
-		time.Sleep(time.Millisecond)
 	}
-	t.Fatalf("room %d never had %d users", room, n)
+	t.Fatalf("room %d has %d users, never %d", room, got, n)
 }
 
 func TestMemoryLimiterWindow(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -20,6 +19,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/chatplay/chatplay/bots/connect"
+	"github.com/chatplay/chatplay/bots/connect/connecttest"
 	"github.com/chatplay/chatplay/bots/discord/discordfake"
 	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/sqlstore"
@@ -169,25 +169,21 @@ func TestErrAttrHidesInteractionTokens(t *testing.T) {
 // (connections are refused); once up, it answers the first request with a
 // 503 and passes the others to the fake.
 type front struct {
+	port *connecttest.Port
 	addr string
 	once sync.Once
 }
 
 func newFront(t *testing.T) *front {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &front{addr: ln.Addr().String()}
-	ln.Close() // nothing listens there for now
-	return f
+	port := connecttest.NewPort(t) // nothing listens there for now, and nothing else can
+	return &front{port: port, addr: port.Addr()}
 }
 
 // up starts listening, in front of the fake.
 func (f *front) up(t *testing.T, fake *discordfake.Server) {
 	f.once.Do(func() {
-		ln, err := net.Listen("tcp", f.addr)
+		ln, err := f.port.Listen()
 		if err != nil {
 			t.Errorf("front: %v", err)
 			return

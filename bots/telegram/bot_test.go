@@ -5,7 +5,6 @@ import (
 	"io"
 	"log"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chatplay/chatplay/bots/connect"
+	"github.com/chatplay/chatplay/bots/connect/connecttest"
 	"github.com/chatplay/chatplay/bots/telegram/telegramfake"
 	"github.com/chatplay/chatplay/engine"
 	"github.com/chatplay/chatplay/engine/sqlstore"
@@ -25,19 +25,15 @@ import (
 // (connections are refused); once up, it answers the first request with a
 // 502 and passes the others to the fake.
 type front struct {
+	port *connecttest.Port
 	addr string
 	once sync.Once
 }
 
 func newFront(t *testing.T) *front {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &front{addr: ln.Addr().String()}
-	ln.Close() // nothing listens there for now
-	return f
+	port := connecttest.NewPort(t) // nothing listens there for now, and nothing else can
+	return &front{port: port, addr: port.Addr()}
 }
 
 func (f *front) url() string { return "http://" + f.addr }
@@ -45,7 +41,7 @@ func (f *front) url() string { return "http://" + f.addr }
 // up starts listening, in front of target.
 func (f *front) up(t *testing.T, target string) {
 	f.once.Do(func() {
-		ln, err := net.Listen("tcp", f.addr)
+		ln, err := f.port.Listen()
 		if err != nil {
 			t.Errorf("front: %v", err)
 			return

@@ -68,8 +68,12 @@ func (e *env) shown(chat int64, from int) []string {
 // edit per paced slot with all that arrived meanwhile; the final text is
 // the stored reply.
 func TestChatTurnStreamsWithPacedEdits(t *testing.T) {
+	// The edit's slot must still be ahead when the rest of the reply comes,
+	// however slow the machine: an interval no test outlasts (the wait is
+	// the test's gate, not the clock).
+	const interval = time.Hour
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		e := newEnv(t, db, envOptions{bot: func(c *Config) { c.EditInterval = 1500 * time.Millisecond }})
+		e := newEnv(t, db, envOptions{bot: func(c *Config) { c.EditInterval = interval }})
 		room := e.room(alice, aliceDM, cafe("en"))
 		hold := openaifake.NewHold()
 		e.model.Enqueue(openaifake.Reply{Chunks: []string{"Hello ", "there, ", "what can ", "I get you?"}, Hold: hold, HoldAfter: 1})
@@ -94,7 +98,7 @@ func TestChatTurnStreamsWithPacedEdits(t *testing.T) {
 		if got := e.shown(aliceDM.ID, 0); !slices.Equal(got, []string{reply.Content}) {
 			t.Fatalf("shown = %q, want the stored reply %q", got, reply.Content)
 		}
-		if w := e.waited(); len(w) != 1 || w[0] <= 0 || w[0] > 1500*time.Millisecond {
+		if w := e.waited(); len(w) != 1 || w[0] <= 0 || w[0] > interval {
 			t.Fatalf("waits = %v, want one of about the edit interval", w)
 		}
 		edit := e.api.Calls("editMessageText")[0]
@@ -181,6 +185,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		e.model.Enqueue(openaifake.Reply{Chunks: []string{"One, ", "two."}, Hold: hold, HoldAfter: 1})
 		e.api.Fail("editMessageText", telegramfake.TooManyRequests(7))
 
+		start := time.Now() // the 429 comes after it: the chat is held until start + 7 s at least
 		id := e.api.PushUpdate(telegramfake.Update{Message: telegramfake.Text(aliceDM, alice, "count")})
 		e.api.WaitCalls(t, 1, "sendMessage")
 		hold.Release()
@@ -192,8 +197,8 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		if w := e.waited(); !slices.Contains(w, 7*time.Second) {
 			t.Fatalf("waits = %v, want retry_after's 7s among them", w)
 		}
-		if d := e.bot.pacer.reserve(aliceDM.ID); d < 6*time.Second {
-			t.Fatalf("the chat's next slot is in %v, want about retry_after", d)
+		if d, least := e.bot.pacer.reserve(aliceDM.ID), 7*time.Second-time.Since(start); d < least {
+			t.Fatalf("the chat's next slot is in %v, want at least %v: retry_after's 7 s from the 429", d, least)
 		}
 		reply := e.waitReply(alice, room.ID)
 		if got := e.shown(aliceDM.ID, 0); !slices.Equal(got, []string{reply.Content}) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatplay/chatplay/bots/connect/connecttest"
 	"github.com/chatplay/chatplay/bots/discord/discordfake"
 )
 
@@ -30,13 +31,12 @@ func readyz(addr string) (int, map[string]any) {
 // the model without a key not configured.
 func TestServeShowsBotsInReadiness(t *testing.T) {
 	dc := discordfake.New(t)
-	addr := freeAddr(t)
 	const token = "123456:UNREACHABLE-token"
 	vars := map[string]string{
-		"CHATPLAY_SERVER_ADDR":            addr,
+		"CHATPLAY_SERVER_ADDR":            anyAddr,
 		"CHATPLAY_DATABASE_URL":           "sqlite:" + filepath.Join(t.TempDir(), "ready.db"),
 		"CHATPLAY_TELEGRAM_TOKEN":         token,
-		"CHATPLAY_TELEGRAM_API_URL":       "http://" + freeAddr(t), // nothing listens there
+		"CHATPLAY_TELEGRAM_API_URL":       "http://" + connecttest.NewPort(t).Addr(), // refuses connections
 		"CHATPLAY_DISCORD_TOKEN":          "discord-test-token",
 		"CHATPLAY_DISCORD_APPLICATION_ID": "1100000000000000001",
 		"CHATPLAY_DISCORD_API_URL":        dc.URL(),
@@ -46,6 +46,7 @@ func TestServeShowsBotsInReadiness(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
+	addr := waitServing(t, &logs, done)
 
 	var status int
 	var body map[string]any

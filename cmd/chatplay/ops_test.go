@@ -82,8 +82,12 @@ func TestServeMetricsOff(t *testing.T) {
 // metrics.addr moves /metrics to a listener of its own; admin.addr serves
 // the profiler, which the main listener never does.
 func TestServeSideListeners(t *testing.T) {
-	metricsAddr, adminAddr := freeAddr(t), freeAddr(t)
-	s := startServe(t, map[string]string{"CHATPLAY_METRICS_ADDR": metricsAddr, "CHATPLAY_ADMIN_ADDR": adminAddr})
+	s := startServe(t, map[string]string{"CHATPLAY_METRICS_ADDR": anyAddr, "CHATPLAY_ADMIN_ADDR": anyAddr})
+	// The side listeners are up before the main one serves.
+	metricsAddr, adminAddr := loggedAddr(s.logs.String(), "metrics.addr"), loggedAddr(s.logs.String(), "admin.addr")
+	if metricsAddr == "" || adminAddr == "" || metricsAddr == adminAddr {
+		t.Fatalf("side listeners at %q and %q:\n%s", metricsAddr, adminAddr, s.logs.String())
+	}
 	if code, _ := get(t, "http://"+s.addr+"/metrics"); code != http.StatusNotFound {
 		t.Errorf("/metrics on the main listener with metrics.addr set = %d, want 404", code)
 	}

@@ -34,9 +34,9 @@ func buildBinary(t *testing.T) string {
 // once it answers GET /healthz; it is stopped (SIGTERM) at the end of the test.
 func startReplica(t *testing.T, bin string, vars map[string]string) *replica {
 	t.Helper()
-	r := &replica{served: served{addr: freeAddr(t), logs: &syncBuffer{}}, exited: make(chan struct{})}
+	r := &replica{served: served{logs: &syncBuffer{}}, exited: make(chan struct{})} // addr: the one it logs
 	r.cmd = exec.Command(bin, "serve")
-	r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "CHATPLAY_SERVER_ADDR=" + r.addr}
+	r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "CHATPLAY_SERVER_ADDR=" + anyAddr}
 	for k, v := range vars {
 		r.cmd.Env = append(r.cmd.Env, k+"="+v)
 	}
@@ -59,10 +59,15 @@ func startReplica(t *testing.T, bin string, vars map[string]string) *replica {
 		}
 	})
 	for range 300 {
-		if resp, err := http.Get("http://" + r.addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return r
+		if r.addr == "" {
+			r.addr = loggedAddr(r.logs.String(), "server.addr")
+		}
+		if r.addr != "" {
+			if resp, err := http.Get("http://" + r.addr + "/healthz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return r
+				}
 			}
 		}
 		select {

@@ -5,9 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -37,23 +37,53 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+// anyAddr is a listen address whose port the system picks: a server of the
+// tests listens on it and tells its port (loggedAddr, waitServing). A port
+// found free and handed over would be anyone's until the server listened.
+const anyAddr = "127.0.0.1:0"
+
+// addrAttr finds the addr attribute of a log line, text or JSON.
+var addrAttr = regexp.MustCompile(`\baddr"?[=:]"?([^\s",]+)`)
+
+// loggedAddr returns the address that serve, logging to logs, said it
+// listens on for key: server.addr (the main listener, "chatplay is
+// serving") or a side listener (metrics.addr, admin.addr); "" before it did.
+func loggedAddr(logs, key string) string {
+	for _, line := range strings.Split(logs, "\n") {
+		main := key == "server.addr" && strings.Contains(line, "chatplay is serving")
+		side := key != "server.addr" && strings.Contains(line, "listening") && strings.Contains(line, key)
+		if m := addrAttr.FindStringSubmatch(line); (main || side) && m != nil {
+			return m[1]
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return ""
+}
+
+// waitServing waits until serve, logging to logs and returning on done, has
+// said where it listens, and returns that address.
+func waitServing(t *testing.T, logs *syncBuffer, done <-chan error) string {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		if addr := loggedAddr(logs.String(), "server.addr"); addr != "" {
+			return addr
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned before it listened: %v\n%s", err, logs.String())
+		case <-timeout:
+			t.Fatalf("serve did not listen:\n%s", logs.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // serve starts on a fresh SQLite file with no model key, answers the health
 // endpoints, stops cleanly on cancel, and never logs the secrets it was given.
 func TestServeStartsAndStops(t *testing.T) {
 	dir := t.TempDir()
-	addr := freeAddr(t)
 	vars := map[string]string{
-		"CHATPLAY_SERVER_ADDR":  addr,
+		"CHATPLAY_SERVER_ADDR":  anyAddr,
 		"CHATPLAY_DATABASE_URL": "sqlite:" + filepath.Join(dir, "sub", "chatplay.db"),
 		"CHATPLAY_LOG_LEVEL":    "debug",
 	}
@@ -61,6 +91,7 @@ func TestServeStartsAndStops(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
+	addr := waitServing(t, &logs, done)
 
 	for _, path := range []string{"/healthz", "/readyz", "/"} { // "/": the web app
 		var resp *http.Response
@@ -203,9 +234,8 @@ func TestRedactURL(t *testing.T) {
 func TestServeRunsTheBots(t *testing.T) {
 	tg := telegramfake.New(t)
 	dc := discordfake.New(t)
-	addr := freeAddr(t)
 	vars := map[string]string{
-		"CHATPLAY_SERVER_ADDR":            addr,
+		"CHATPLAY_SERVER_ADDR":            anyAddr,
 		"CHATPLAY_DATABASE_URL":           "sqlite:" + filepath.Join(t.TempDir(), "bots.db"),
 		"CHATPLAY_TELEGRAM_TOKEN":         tg.Token(),
 		"CHATPLAY_TELEGRAM_API_URL":       tg.URL(),
@@ -220,6 +250,7 @@ func TestServeRunsTheBots(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
+	addr := waitServing(t, &logs, done)
 
 	// The interactions endpoint is on the service's listener and refuses an unsigned request.
 	var resp *http.Response

@@ -21,9 +21,10 @@ type served struct {
 	stop func() // cancels serve and waits for it to return; idempotent
 }
 
-// startServe runs serve with vars (plus a fresh SQLite database and a free
-// address unless vars set them) and returns once GET /healthz has answered
-// 200 from it: the server has started. It stops at the end of the test.
+// startServe runs serve with vars (plus a fresh SQLite database and a port
+// of serve's choosing unless vars set them) and returns once GET /healthz
+// has answered 200 from it: the server has started. It stops at the end of
+// the test.
 func startServe(t *testing.T, vars map[string]string) *served {
 	t.Helper()
 	return startServeArgs(t, vars)
@@ -34,8 +35,7 @@ func startServeArgs(t *testing.T, vars map[string]string, flags ...string) *serv
 	t.Helper()
 	s := &served{addr: vars["CHATPLAY_SERVER_ADDR"], logs: &syncBuffer{}}
 	if s.addr == "" {
-		s.addr = freeAddr(t)
-		vars["CHATPLAY_SERVER_ADDR"] = s.addr
+		vars["CHATPLAY_SERVER_ADDR"] = anyAddr // s.addr: the one serve logs
 	}
 	if vars["CHATPLAY_DATABASE_URL"] == "" {
 		vars["CHATPLAY_DATABASE_URL"] = "sqlite:" + filepath.Join(t.TempDir(), "serve.db")
@@ -62,11 +62,16 @@ func startServeArgs(t *testing.T, vars map[string]string, flags ...string) *serv
 	t.Cleanup(s.stop)
 
 	for range 200 {
-		resp, err := http.Get("http://" + s.addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
+		if s.addr == "" {
+			s.addr = loggedAddr(s.logs.String(), "server.addr")
+		}
+		if s.addr != "" {
+			resp, err := http.Get("http://" + s.addr + "/healthz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return s
+				}
 			}
 		}
 		select {

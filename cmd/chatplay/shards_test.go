@@ -16,9 +16,8 @@ import (
 // discord component says it owns them.
 func TestServeRunsDiscordShards(t *testing.T) {
 	dc := discordfake.New(t)
-	addr := freeAddr(t)
 	vars := map[string]string{
-		"CHATPLAY_SERVER_ADDR":            addr,
+		"CHATPLAY_SERVER_ADDR":            anyAddr,
 		"CHATPLAY_DATABASE_URL":           "sqlite:" + filepath.Join(t.TempDir(), "shards.db"),
 		"CHATPLAY_DISCORD_TOKEN":          "discord-test-token",
 		"CHATPLAY_DISCORD_APPLICATION_ID": "1100000000000000001",
@@ -29,6 +28,7 @@ func TestServeRunsDiscordShards(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), &logs, &logs) }()
+	addr := waitServing(t, &logs, done)
 
 	var shards map[string]any
 	for range 400 {

@@ -69,7 +69,7 @@ func (l *RoomLocker) Close() error { return l.pool.Close() }
 func (l *RoomLocker) LockRoom(ctx context.Context, roomID int64) (func(), error) {
 	conn, err := l.pool.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, endedErr(ctx, err)
 	}
 	key := int32(roomID) ^ int32(roomID>>32) // two rooms sharing a key only wait for each other
 	wait := lockPollFirst
@@ -77,7 +77,7 @@ func (l *RoomLocker) LockRoom(ctx context.Context, roomID int64) (func(), error)
 		var got bool
 		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1, $2)", l.namespace, key).Scan(&got); err != nil {
 			_ = conn.Close()
-			return nil, err
+			return nil, endedErr(ctx, err)
 		}
 		if got {
 			break
@@ -101,4 +101,21 @@ func (l *RoomLocker) LockRoom(ctx context.Context, roomID int64) (func(), error)
 		}
 		_ = conn.Close()
 	}, nil
+}
+
+// endedErr is err, or ctx's error when ctx has ended: a deadline that passes
+// during a query fails it with the driver's i/o timeout (or a bad connection,
+// when it had passed before the query was written), and a waiter whose
+// context ended must say so (the engine tells a busy room by it). The
+// driver's timer may fire before the context's: a deadline passed is the
+// context's end already.
+func endedErr(ctx context.Context, err error) error {
+	ctxErr := ctx.Err()
+	if deadline, ok := ctx.Deadline(); ctxErr == nil && ok && !time.Now().Before(deadline) {
+		ctxErr = context.DeadlineExceeded
+	}
+	if ctxErr != nil {
+		return fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	return err
 }
