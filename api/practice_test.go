@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatplay/chatplay/api"
 	"github.com/chatplay/chatplay/engine/openai/openaifake"
@@ -133,6 +134,14 @@ func TestJSONTurnFeedback(t *testing.T) {
 		c.must(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/rooms/%d/messages", room.ID), map[string]string{"content": "이 가방이 좋아요."}).decode(t, &turn)
 		if turn.Message == nil || turn.Message.Feedback == nil || turn.Message.Feedback.Status != "pending" || turn.Reply.Content != "네, 손님." {
 			t.Fatalf("turn = %+v, want the reply with the line's feedback pending", turn)
+		}
+		// The first coach has taken its answer before the second one is
+		// queued: a coach runs beside the turn that returned, and the
+		// second line's could otherwise reach the model first and take it.
+		select {
+		case <-hold.Reached():
+		case <-time.After(30 * time.Second): // a bound on failure only
+			t.Fatal("the first line's coach never reached the model")
 		}
 		hold.Release()
 		// A second turn's stream waits for its own coach, which comes after
